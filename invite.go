@@ -1,0 +1,126 @@
+package belfry
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// EmailStatus is where an invitation's e-mail stands.
+type EmailStatus string
+
+// The e-mail statuses.
+const (
+	EmailNotSent EmailStatus = "NotSent"
+	EmailSent    EmailStatus = "Sent"
+	EmailFailed  EmailStatus = "Failed"
+)
+
+// Invite is one invitation of one address to a Team account.
+type Invite struct {
+	ID          string
+	AccountID   string
+	UserID      string
+	Email       string
+	Status      InviteStatus
+	EmailStatus EmailStatus
+	Created     time.Time
+}
+
+// InviteAction is what inviting an address does to the account's users.
+type InviteAction uint8
+
+// The invite actions.
+const (
+	// InviteNewUser adds Item.User as a new user.
+	InviteNewUser InviteAction = iota
+	// InviteExistingUser updates the existing user to Item.User's state.
+	InviteExistingUser
+	// InviteRefused changes no user; the invite is recorded as failed.
+	InviteRefused
+)
+
+// InviteItem is one address of an InviteUsers call. The service fills
+// Email, Key, a candidate User and Invite; the store reads the existing user
+// and calls PlanInvite, which settles User, Invite and Action.
+type InviteItem struct {
+	Email  string
+	Key    string
+	User   *User
+	Invite *Invite
+	Action InviteAction
+}
+
+// PlanInvite decides what inviting item's address does, given the account's
+// user with that address (nil when there is none), as DECISIONS.md lists:
+// a new address gets a new pending user; a pending or suspended user gets a
+// fresh invitation (which, in a Team account, lifts a suspension); a
+// registered user's invite fails and nothing is sent.
+func PlanInvite(existing *User, item *InviteItem) {
+	inv := item.Invite
+	switch {
+	case existing == nil:
+		item.Action = InviteNewUser
+	case existing.Registration == Registered:
+		item.Action = InviteRefused
+		item.User = existing
+		inv.Status, inv.EmailStatus = InviteFailed, EmailNotSent
+	default:
+		item.Action = InviteExistingUser
+		u := *existing
+		u.Registration = Unregistered
+		u.Invitation = InvitePending
+		u.InvitedOn = item.User.InvitedOn
+		u.Type = item.User.Type
+		item.User = &u
+	}
+	inv.UserID = item.User.ID
+}
+
+// InviteUsers invites addresses to a Team account, one Invite per address in
+// request order. One address's trouble never fails the whole call, and an
+// address given twice answers its first Invite.
+func (s *Service) InviteUsers(ctx context.Context, accountID string, emails []string, t UserType) ([]*Invite, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	if a.Type != Team {
+		return nil, Errorf(BadRequest, "InviteUsers needs a Team account; account %s is %s: add its users with CreateUser", a.ID, a.Type)
+	}
+	now := s.now()
+	items := make([]*InviteItem, 0, len(emails))
+	byKey := make(map[string]*InviteItem, len(emails))
+	answer := make([]*InviteItem, len(emails))
+	for i, e := range emails {
+		e = strings.TrimSpace(e)
+		key := EmailKey(e)
+		if first, ok := byKey[key]; ok {
+			answer[i] = first
+			continue
+		}
+		item := &InviteItem{
+			Email: e,
+			Key:   key,
+			User: &User{
+				ID: s.newID(), AccountID: a.ID, Email: e, License: a.DefaultLicense,
+				Type: orDefault(t, PrivateUser), Registration: Unregistered,
+				Invitation: InvitePending, InvitedOn: now,
+			},
+			Invite: &Invite{
+				ID: s.newID(), AccountID: a.ID, Email: e, Status: InvitePending,
+				EmailStatus: EmailNotSent, Created: now,
+			},
+		}
+		byKey[key], answer[i] = item, item
+		items = append(items, item)
+	}
+	if err := s.Store.InviteUsers(ctx, a.ID, items); err != nil {
+		return nil, err
+	}
+	invites := make([]*Invite, len(answer))
+	for i, item := range answer {
+		invites[i] = item.Invite
+	}
+	return invites, nil
+}

@@ -1,0 +1,46 @@
+package belfry
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Store is everything the service keeps. Each store (SQLite, PostgreSQL)
+// passes the same conformance suite, package storetest.
+type Store interface {
+	AccountStore
+	UserStore
+	RoomStore
+	MembershipStore
+	KeyStore
+	// Ping reports whether the store can serve requests.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Service carries out the Chime operations: it holds the rules, and the
+// store holds the state.
+type Service struct {
+	Store Store
+	// Clock tells the time; nil means time.Now.
+	Clock Clock
+	// NewID makes resource IDs; nil means random lower-case UUIDs, the
+	// form real Chime IDs have (chime-behaviour.md §2).
+	NewID func() string
+}
+
+func (s *Service) now() time.Time {
+	if s.Clock != nil {
+		return s.Clock().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Service) newID() string {
+	if s.NewID != nil {
+		return s.NewID()
+	}
+	return uuid.NewString()
+}
