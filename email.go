@@ -36,10 +36,16 @@ var domainProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.Transiti
 func NormalizeDomain(domain string) (string, error) {
 	d := strings.TrimSuffix(strings.TrimSpace(domain), ".")
 	ascii, err := domainProfile.ToASCII(d)
-	if err != nil || ascii == "" || !strings.Contains(ascii, ".") {
+	if err != nil || ascii == "" || !strings.Contains(ascii, ".") || hasEmptyLabel(ascii) {
 		return "", Errorf(BadRequest, "%q is not a valid domain name", domain)
 	}
 	return strings.ToLower(ascii), nil
+}
+
+// hasEmptyLabel reports whether a domain has an empty label, as in
+// "example..com" or ".example.com", which idna's lookup profile lets pass.
+func hasEmptyLabel(d string) bool {
+	return strings.HasPrefix(d, ".") || strings.HasSuffix(d, ".") || strings.Contains(d, "..")
 }
 
 // ValidEmail reports whether address looks like an e-mail address: a local

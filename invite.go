@@ -94,6 +94,9 @@ func (s *Service) InviteUsers(ctx context.Context, accountID string, emails []st
 	answer := make([]*InviteItem, len(emails))
 	for i, e := range emails {
 		e = strings.TrimSpace(e)
+		if !ValidEmail(e) {
+			return nil, Errorf(BadRequest, "%q is not a valid e-mail address", e)
+		}
 		key := EmailKey(e)
 		if first, ok := byKey[key]; ok {
 			answer[i] = first

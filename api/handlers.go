@@ -1,0 +1,21 @@
+package api
+
+// chimeHandlers returns the operations Belfry carries out. Every other
+// operation of the model is routed and answers BadRequest naming it as not
+// yet supported.
+func chimeHandlers() map[string]handler {
+	return map[string]handler{
+		"CreateAccount":        createAccount,
+		"GetAccount":           getAccount,
+		"ListAccounts":         listAccounts,
+		"InviteUsers":          inviteUsers,
+		"CreateUser":           createUser,
+		"GetUser":              getUser,
+		"ListUsers":            listUsers,
+		"CreateRoom":           createRoom,
+		"GetRoom":              getRoom,
+		"ListRooms":            listRooms,
+		"CreateRoomMembership": createRoomMembership,
+		"ListRoomMemberships":  listRoomMemberships,
+	}
+}

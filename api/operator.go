@@ -1,0 +1,146 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/belfryhq/belfry"
+)
+
+// The operator API is Belfry's own, for what Chime did in its console or
+// through AWS itself: claiming domains and managing access keys. It answers
+// under /_belfry/ only to requests signed with the root key, with errors in
+// the same wire form as the Chime API.
+
+const operatorPrefix = "/_belfry/"
+
+func isOperatorPath(p string) bool { return strings.HasPrefix(p, operatorPrefix) }
+
+func (s *Server) serveOperator(c *call) (int, error) {
+	buf := s.bufs.Get().(*bytes.Buffer)
+	defer s.putBuf(buf)
+	if err := s.authenticate(c, buf); err != nil {
+		return 0, err
+	}
+	if s.keys.root == nil || c.key.ID != s.keys.root.ID {
+		return 0, belfry.Errorf(belfry.Forbidden, "operator requests must be signed with Belfry's root access key")
+	}
+	route := c.r.Method + " " + strings.TrimPrefix(c.r.URL.Path, operatorPrefix)
+	var (
+		out  any
+		code = http.StatusOK
+		err  error
+	)
+	switch {
+	case route == "POST domains":
+		out, err = s.claimDomain(c)
+	case route == "POST keys":
+		code = http.StatusCreated
+		out, err = s.createKey(c)
+	case route == "GET keys":
+		out, err = s.listKeys(c)
+	case strings.HasPrefix(route, "DELETE keys/"):
+		code = http.StatusNoContent
+		err = s.revokeKey(c, strings.TrimPrefix(route, "DELETE keys/"))
+	default:
+		err = belfry.Errorf(belfry.NotFound, "no operator request matches %s %s", c.r.Method, c.r.URL.Path)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return s.writeOutput(c, code, out), nil
+}
+
+func decodeStrict(c *call, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(c.body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badRequest("the request body is not valid: %v", err)
+	}
+	return nil
+}
+
+func (s *Server) claimDomain(c *call) (any, error) {
+	var in struct {
+		AccountID string `json:"AccountId"`
+		Domain    string
+		Type      string
+	}
+	if err := decodeStrict(c, &in); err != nil {
+		return nil, err
+	}
+	t, err := belfry.ParseEnterpriseType(in.Type)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.svc.ClaimDomain(c.r.Context(), in.AccountID, in.Domain, t)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Account *wireAccount
+		Domains []string
+	}{toWireAccount(a), a.Domains}, nil
+}
+
+type wireKey struct {
+	AccessKeyID     string    `json:"AccessKeyId"`
+	SecretAccessKey string    `json:"SecretAccessKey,omitempty"`
+	AwsAccountID    string    `json:"AwsAccountId"`
+	Name            string    `json:"Name"`
+	Arn             string    `json:"Arn"`
+	Created         timestamp `json:"Created,omitzero"`
+	Revoked         timestamp `json:"Revoked,omitzero"`
+}
+
+func toWireKey(k *belfry.AccessKey, withSecret bool) wireKey {
+	w := wireKey{
+		AccessKeyID: k.ID, AwsAccountID: k.AwsAccountID, Name: k.Name, Arn: k.ARN(),
+		Created: timestamp(k.Created), Revoked: timestamp(k.Revoked),
+	}
+	if withSecret {
+		w.SecretAccessKey = k.Secret
+	}
+	return w
+}
+
+func (s *Server) createKey(c *call) (any, error) {
+	var in struct {
+		AwsAccountID string `json:"AwsAccountId"`
+		Name         string
+	}
+	if err := decodeStrict(c, &in); err != nil {
+		return nil, err
+	}
+	k, err := s.svc.CreateAccessKey(c.r.Context(), in.AwsAccountID, in.Name)
+	if err != nil {
+		return nil, err
+	}
+	return struct{ AccessKey wireKey }{toWireKey(k, true)}, nil
+}
+
+func (s *Server) listKeys(c *call) (any, error) {
+	keys, err := s.svc.Store.ListKeys(c.r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := struct{ AccessKeys []wireKey }{make([]wireKey, len(keys))}
+	for i, k := range keys {
+		out.AccessKeys[i] = toWireKey(k, false)
+	}
+	return out, nil
+}
+
+func (s *Server) revokeKey(c *call, id string) error {
+	if id == s.keys.root.ID {
+		return badRequest("the root key cannot be revoked; set BELFRY_ROOT_ACCESS_KEY_ID and BELFRY_ROOT_SECRET_ACCESS_KEY to replace it")
+	}
+	if err := s.svc.Store.RevokeKey(c.r.Context(), id, time.Now().UTC()); err != nil {
+		return err
+	}
+	s.keys.forget(id)
+	return nil
+}

@@ -1,0 +1,51 @@
+package api
+
+import (
+	"github.com/belfryhq/belfry"
+)
+
+func createRoom(s *Server, c *call) (any, error) {
+	var in struct{ Name, ClientRequestToken string }
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	r, err := s.svc.CreateRoom(c.ctx(), c.labels["accountId"], in.Name, in.ClientRequestToken)
+	if err != nil {
+		return nil, err
+	}
+	return struct{ Room *wireRoom }{toWireRoom(r)}, nil
+}
+
+func getRoom(s *Server, c *call) (any, error) {
+	r, err := s.svc.GetRoom(c.ctx(), c.labels["accountId"], c.labels["roomId"])
+	if err != nil {
+		return nil, err
+	}
+	return struct{ Room *wireRoom }{toWireRoom(r)}, nil
+}
+
+type listRoomsOutput struct {
+	Rooms     []*wireRoom `json:"Rooms"`
+	NextToken string      `json:"NextToken,omitempty"`
+}
+
+func listRooms(s *Server, c *call) (any, error) {
+	member := c.query.Get("member-id")
+	p, size, err := pageOf(c, 10, member)
+	if err != nil {
+		return nil, err
+	}
+	rooms, err := s.svc.ListRooms(c.ctx(), c.labels["accountId"], belfry.RoomFilter{MemberID: member}, p)
+	if err != nil {
+		return nil, err
+	}
+	rooms, more := trim(rooms, size)
+	out := listRoomsOutput{Rooms: make([]*wireRoom, len(rooms))}
+	for i, r := range rooms {
+		out.Rooms[i] = toWireRoom(r)
+	}
+	if more {
+		out.NextToken = nextToken(c, more, rooms[len(rooms)-1].Seq, member)
+	}
+	return out, nil
+}

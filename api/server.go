@@ -1,0 +1,240 @@
+// Package api serves the Amazon Chime administration API (service chime,
+// version 2018-05-01) over REST-JSON with SigV4, on top of belfry.Service.
+// Routes, success codes, error lists and validation rules come from the
+// service model (model_gen.go).
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/sigv4"
+	"github.com/google/uuid"
+)
+
+// MaxBodyBytes bounds a request body. The largest valid Chime request (50
+// e-mail addresses) is a few kilobytes.
+const MaxBodyBytes = 256 << 10
+
+// Server is the HTTP handler of the Chime API and of Belfry's operator API.
+type Server struct {
+	svc      *belfry.Service
+	keys     *keyring
+	verifier *sigv4.Verifier
+	router   *router
+	log      *slog.Logger
+	handlers map[string]handler
+	bufs     sync.Pool
+}
+
+// Config is what a Server needs.
+type Config struct {
+	Service *belfry.Service
+	// Root is the operator's key: it signs operator requests, and also
+	// works as an ordinary key of its AWS account.
+	Root   *belfry.AccessKey
+	Logger *slog.Logger
+	// Now tells the time for signature checks; nil means time.Now.
+	Now func() time.Time
+}
+
+// New returns a Server.
+func New(cfg Config) *Server {
+	s := &Server{
+		svc:    cfg.Service,
+		keys:   newKeyring(cfg.Service.Store, cfg.Root),
+		router: newRouter(operations),
+		log:    cfg.Logger,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.verifier = &sigv4.Verifier{Service: "chime", Region: "us-east-1", Keys: s.keys, Now: cfg.Now}
+	s.handlers = chimeHandlers()
+	s.bufs.New = func() any { return new(bytes.Buffer) }
+	return s
+}
+
+// A call is one API request on its way through the server.
+type call struct {
+	w      http.ResponseWriter
+	r      *http.Request
+	op     *operation
+	labels map[string]string
+	query  url.Values
+	body   []byte
+	caller belfry.Caller
+	key    *belfry.AccessKey
+	id     string
+}
+
+// ctx returns the request context, carrying the caller for the service.
+func (c *call) ctx() context.Context {
+	return belfry.WithCaller(c.r.Context(), c.caller)
+}
+
+// A handler carries out one operation: it decodes, calls the service and
+// returns the output to encode with the operation's success code.
+type handler func(s *Server, c *call) (any, error)
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	c := &call{w: w, r: r, id: uuid.NewString()}
+	w.Header().Set("x-amzn-RequestId", c.id)
+	status, err := s.serve(c)
+	if err != nil {
+		status = writeError(w, c.op, err)
+	}
+	s.logCall(c, status, start, err)
+}
+
+func (s *Server) serve(c *call) (int, error) {
+	switch c.r.URL.Path {
+	case "/healthz":
+		return s.healthz(c), nil
+	case "/readyz":
+		return s.readyz(c), nil
+	}
+	c.query = c.r.URL.Query()
+	if isOperatorPath(c.r.URL.Path) {
+		return s.serveOperator(c)
+	}
+	op, labels, ok := s.router.match(c.r.Method, c.r.URL.EscapedPath(), c.query)
+	if !ok {
+		return 0, badRequest("no Chime API operation matches %s %s", c.r.Method, c.r.URL.RequestURI())
+	}
+	c.op, c.labels = op, labels
+	buf := s.bufs.Get().(*bytes.Buffer)
+	defer s.putBuf(buf)
+	if err := s.authenticate(c, buf); err != nil {
+		return 0, err
+	}
+	h := s.handlers[op.Name]
+	if h == nil {
+		return 0, badRequest("%s is not yet supported by Belfry", op.Name)
+	}
+	if err := validateInput(op, labels, c.query, c.body); err != nil {
+		return 0, err
+	}
+	out, err := h(s, c)
+	if err != nil {
+		return 0, err
+	}
+	return s.writeOutput(c, op.Code, out), nil
+}
+
+func (s *Server) putBuf(b *bytes.Buffer) {
+	if b.Cap() <= MaxBodyBytes {
+		b.Reset()
+		s.bufs.Put(b)
+	}
+}
+
+// authenticate reads the body and checks the request's signature, filling
+// the call's caller.
+func (s *Server) authenticate(c *call, buf *bytes.Buffer) error {
+	if c.r.ContentLength > MaxBodyBytes {
+		return badRequest("the request body is %d bytes; at most %d are accepted", c.r.ContentLength, MaxBodyBytes)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(c.r.Body, MaxBodyBytes+1)); err != nil {
+		return badRequest("the request body could not be read: %v", err)
+	}
+	if buf.Len() > MaxBodyBytes {
+		return badRequest("the request body is over %d bytes", MaxBodyBytes)
+	}
+	c.body = buf.Bytes()
+	keyID, err := s.verifier.Verify(c.r, c.body)
+	if err != nil {
+		return signatureError(err)
+	}
+	k, err := s.keys.key(c.r.Context(), keyID)
+	if err != nil {
+		return signatureError(err)
+	}
+	c.key = k
+	c.caller = belfry.Caller{AwsAccountID: k.AwsAccountID, AccessKeyID: k.ID, ARN: k.ARN()}
+	return nil
+}
+
+// signatureError classes a failed signature check as DECISIONS.md says: 401
+// for a missing or unknown credential, 403 for a bad signature or date.
+func signatureError(err error) error {
+	switch {
+	case errors.Is(err, sigv4.ErrMissing), errors.Is(err, sigv4.ErrUnknownKey):
+		return &belfry.Error{Kind: belfry.Unauthorized, Message: err.Error()}
+	case errors.Is(err, sigv4.ErrMalformed), errors.Is(err, sigv4.ErrBadSignature), errors.Is(err, sigv4.ErrExpired):
+		return &belfry.Error{Kind: belfry.Forbidden, Message: err.Error()}
+	}
+	return err
+}
+
+func (s *Server) writeOutput(c *call, code int, out any) int {
+	h := c.w.Header()
+	if code == http.StatusNoContent {
+		c.w.WriteHeader(code)
+		return code
+	}
+	h.Set("Content-Type", "application/json")
+	c.w.WriteHeader(code)
+	if out == nil {
+		out = struct{}{}
+	}
+	writeJSON(c.w, out)
+	return code
+}
+
+func (s *Server) logCall(c *call, status int, start time.Time, err error) {
+	level := slog.LevelInfo
+	attrs := make([]slog.Attr, 0, 8)
+	attrs = append(attrs, slog.String("request_id", c.id), slog.Int("status", status),
+		slog.Duration("duration", time.Since(start)), slog.String("method", c.r.Method))
+	if c.op != nil {
+		attrs = append(attrs, slog.String("operation", c.op.Name))
+	} else {
+		attrs = append(attrs, slog.String("path", c.r.URL.Path))
+	}
+	if a := c.labels["accountId"]; a != "" {
+		attrs = append(attrs, slog.String("account", a))
+	}
+	if c.key != nil {
+		attrs = append(attrs, slog.String("access_key", c.key.ID))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+		if isInternal(err) {
+			level = slog.LevelError
+		}
+	}
+	s.log.LogAttrs(context.Background(), level, "request", attrs...)
+}
+
+func (s *Server) healthz(c *call) int {
+	c.w.Header().Set("Content-Type", "text/plain")
+	c.w.WriteHeader(http.StatusOK)
+	io.WriteString(c.w, "ok\n")
+	return http.StatusOK
+}
+
+// readyz answers 200 when the store answers, so a load balancer sends
+// traffic only to replicas that can serve it.
+func (s *Server) readyz(c *call) int {
+	ctx, cancel := context.WithTimeout(c.r.Context(), 2*time.Second)
+	defer cancel()
+	status, text := http.StatusOK, "ready\n"
+	if err := s.svc.Store.Ping(ctx); err != nil {
+		status, text = http.StatusServiceUnavailable, "store unavailable\n"
+		s.log.Error("readiness check failed", "error", err)
+	}
+	c.w.Header().Set("Content-Type", "text/plain")
+	c.w.WriteHeader(status)
+	io.WriteString(c.w, text)
+	return status
+}

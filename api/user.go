@@ -1,0 +1,77 @@
+package api
+
+import (
+	"github.com/belfryhq/belfry"
+)
+
+func inviteUsers(s *Server, c *call) (any, error) {
+	var in struct {
+		UserEmailList []string
+		UserType      belfry.UserType
+	}
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	invites, err := s.svc.InviteUsers(c.ctx(), c.labels["accountId"], in.UserEmailList, in.UserType)
+	if err != nil {
+		return nil, err
+	}
+	out := struct{ Invites []wireInvite }{make([]wireInvite, len(invites))}
+	for i, inv := range invites {
+		out.Invites[i] = toWireInvite(inv)
+	}
+	return out, nil
+}
+
+func createUser(s *Server, c *call) (any, error) {
+	var in struct {
+		Username string
+		Email    string
+		UserType belfry.UserType
+	}
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	u, err := s.svc.CreateUser(c.ctx(), c.labels["accountId"], belfry.CreateUserInput{
+		Username: in.Username, Email: in.Email, Type: in.UserType,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return struct{ User *wireUser }{toWireUser(u, true)}, nil
+}
+
+func getUser(s *Server, c *call) (any, error) {
+	u, err := s.svc.GetUser(c.ctx(), c.labels["accountId"], c.labels["userId"])
+	if err != nil {
+		return nil, err
+	}
+	return struct{ User *wireUser }{toWireUser(u, true)}, nil
+}
+
+type listUsersOutput struct {
+	Users     []*wireUser `json:"Users"`
+	NextToken string      `json:"NextToken,omitempty"`
+}
+
+func listUsers(s *Server, c *call) (any, error) {
+	email, userType := belfry.EmailKey(c.query.Get("user-email")), c.query.Get("user-type")
+	p, size, err := pageOf(c, 100, email, userType)
+	if err != nil {
+		return nil, err
+	}
+	f := belfry.UserFilter{EmailKey: email, Type: belfry.UserType(userType)}
+	users, err := s.svc.ListUsers(c.ctx(), c.labels["accountId"], f, p)
+	if err != nil {
+		return nil, err
+	}
+	users, more := trim(users, size)
+	out := listUsersOutput{Users: make([]*wireUser, len(users))}
+	for i, u := range users {
+		out.Users[i] = toWireUser(u, false)
+	}
+	if more {
+		out.NextToken = nextToken(c, more, users[len(users)-1].Seq, email, userType)
+	}
+	return out, nil
+}

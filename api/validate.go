@@ -1,0 +1,203 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// The SDKs validate little (botocore: required, types, min; Go: required),
+// so the server checks every constraint of the model itself and answers
+// BadRequest with a message a person can act on (chime-behaviour.md §1.7).
+
+// patterns holds each model pattern compiled once, anchored to the whole
+// value: the model's patterns describe whole values.
+var patterns = compilePatterns()
+
+func compilePatterns() map[string]*regexp.Regexp {
+	out := map[string]*regexp.Regexp{}
+	for _, s := range shapes {
+		if s.Pattern != "" {
+			out[s.Name] = regexp.MustCompile(`^(?s:` + s.Pattern + `)$`)
+		}
+	}
+	return out
+}
+
+// validateInput checks a request's labels, query and body against the
+// operation's input shape and returns the decoded body.
+func validateInput(op *operation, labels map[string]string, query url.Values, body []byte) error {
+	in := shapes[op.Input]
+	if in == nil {
+		return nil
+	}
+	doc, err := decodeBody(in, body)
+	if err != nil {
+		return err
+	}
+	for _, m := range in.Members {
+		var v any
+		present := false
+		switch m.Location {
+		case "uri":
+			v, present = labels[m.LocationName]
+		case "querystring":
+			v, present, err = queryValue(m, query)
+		case "header":
+			continue
+		default:
+			v, present = doc[m.Name]
+			present = present && v != nil
+		}
+		if err != nil {
+			return err
+		}
+		if !present {
+			if m.Required {
+				return badRequest("%s is required", m.Name)
+			}
+			continue
+		}
+		if err := validateValue(m.Name, shapes[m.Shape], v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func decodeBody(in *shape, body []byte) (map[string]any, error) {
+	hasBody := slices.ContainsFunc(in.Members, func(m member) bool { return m.Location == "" })
+	if !hasBody || len(bytes.TrimSpace(body)) == 0 {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var doc map[string]any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, badRequest("the request body is not a JSON object: %v", err)
+	}
+	if dec.More() {
+		return nil, badRequest("the request body has data after its JSON object")
+	}
+	return doc, nil
+}
+
+func queryValue(m member, q url.Values) (any, bool, error) {
+	vs, ok := q[m.LocationName]
+	if !ok {
+		return nil, false, nil
+	}
+	if len(vs) > 1 {
+		return nil, false, badRequest("query parameter %s is given %d times; give it once", m.LocationName, len(vs))
+	}
+	if t := shapes[m.Shape].Type; t == "integer" || t == "long" {
+		n, err := strconv.ParseInt(vs[0], 10, 64)
+		if err != nil {
+			return nil, false, badRequest("query parameter %s must be a whole number, not %q", m.LocationName, vs[0])
+		}
+		return json.Number(strconv.FormatInt(n, 10)), true, nil
+	}
+	return vs[0], true, nil
+}
+
+// validateValue checks v, found at path, against shape s.
+func validateValue(path string, s *shape, v any) error {
+	switch s.Type {
+	case "string":
+		str, ok := v.(string)
+		if !ok {
+			return badRequest("%s must be a string", path)
+		}
+		return validateString(path, s, str)
+	case "integer", "long":
+		n, ok := v.(json.Number)
+		i, err := n.Int64()
+		if !ok || err != nil {
+			return badRequest("%s must be a whole number", path)
+		}
+		if (s.HasMin && i < s.Min) || (s.HasMax && i > s.Max) {
+			return badRequest("%s is %d; it must be from %s", path, i, rangeText(s))
+		}
+	case "boolean":
+		if _, ok := v.(bool); !ok {
+			return badRequest("%s must be true or false", path)
+		}
+	case "list":
+		return validateList(path, s, v)
+	case "structure":
+		return validateStruct(path, s, v)
+	default:
+		return badRequest("%s cannot be given in a request", path)
+	}
+	return nil
+}
+
+func validateString(path string, s *shape, str string) error {
+	if len(s.Enum) > 0 && !slices.Contains(s.Enum, str) {
+		return badRequest("%s is %q; it must be one of %s", path, str, strings.Join(s.Enum, ", "))
+	}
+	if n := int64(utf8.RuneCountInString(str)); (s.HasMin && n < s.Min) || (s.HasMax && n > s.Max) {
+		return badRequest("%s is %d characters long; it must be %s characters", path, n, rangeText(s))
+	}
+	if re := patterns[s.Name]; re != nil && !re.MatchString(str) {
+		return badRequest("%s %q is not a valid %s (it must match %s)", path, str, s.Name, s.Pattern)
+	}
+	return nil
+}
+
+func validateList(path string, s *shape, v any) error {
+	items, ok := v.([]any)
+	if !ok {
+		return badRequest("%s must be a list", path)
+	}
+	if n := int64(len(items)); (s.HasMin && n < s.Min) || (s.HasMax && n > s.Max) {
+		return badRequest("%s has %d items; it must have %s", path, n, rangeText(s))
+	}
+	elem := shapes[s.Member]
+	for i, item := range items {
+		if item == nil {
+			return badRequest("%s[%d] must not be null", path, i)
+		}
+		if err := validateValue(fmt.Sprintf("%s[%d]", path, i), elem, item); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func validateStruct(path string, s *shape, v any) error {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return badRequest("%s must be a JSON object", path)
+	}
+	for _, m := range s.Members {
+		mv, present := obj[m.Name]
+		if !present || mv == nil {
+			if m.Required {
+				return badRequest("%s.%s is required", path, m.Name)
+			}
+			continue
+		}
+		if err := validateValue(path+"."+m.Name, shapes[m.Shape], mv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rangeText(s *shape) string {
+	switch {
+	case s.HasMin && s.HasMax:
+		return fmt.Sprintf("%d to %d", s.Min, s.Max)
+	case s.HasMin:
+		return fmt.Sprintf("at least %d", s.Min)
+	default:
+		return fmt.Sprintf("at most %d", s.Max)
+	}
+}

@@ -1,0 +1,113 @@
+// Command belfry-bench measures Belfry through the real aws-sdk-go-v2 Chime
+// client: requests per second and p50/p99 latency of CreateUser, InviteUsers
+// with 50 addresses, CreateRoomMembership and ListUsers pages at 1,000 and
+// at 100,000 users, with 32 concurrent clients on this machine. Beside
+// Belfry it runs a floor: a bare server that only verifies SigV4 and does
+// one SQLite insert per request, so that Belfry's CreateUser figure can be
+// read as a share of what the machine allows.
+//
+//	go run ./cmd/belfry-bench [-duration 10s] [-clients 32] [-only CreateUser,ListUsers]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+)
+
+func main() {
+	duration := flag.Duration("duration", 10*time.Second, "how long each scenario runs")
+	clients := flag.Int("clients", 32, "concurrent clients")
+	only := flag.String("only", "", "comma-separated scenarios to run (default all): floor, CreateUser, InviteUsers50, CreateRoomMembership, ListUsers1k, ListUsers100k")
+	listUsers := flag.Int("list-users", 100_000, "users in the large account for ListUsers100k")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
+	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "belfry-bench:", err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	if err := run(*duration, *clients, *only, *listUsers); err != nil {
+		fmt.Fprintln(os.Stderr, "belfry-bench:", err)
+		pprof.StopCPUProfile()
+		os.Exit(1)
+	}
+}
+
+func run(duration time.Duration, clients int, only string, listUsers int) error {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "belfry-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	b, err := newBench(ctx, dir, clients)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	selected := func(name string) bool {
+		return only == "" || strings.Contains(","+only+",", ","+name+",")
+	}
+	fmt.Printf("belfry-bench: %d clients, %s per scenario, GOMAXPROCS %d, %d CPUs, %s\n\n",
+		clients, duration, runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.Version())
+	var results []result
+	for _, sc := range b.scenarios(listUsers) {
+		if !selected(sc.name) {
+			continue
+		}
+		if sc.setup != nil {
+			if err := sc.setup(ctx); err != nil {
+				return fmt.Errorf("%s: setup: %w", sc.name, err)
+			}
+		}
+		r := measure(ctx, sc, clients, duration)
+		results = append(results, r)
+		fmt.Fprintf(os.Stderr, "  done: %s\n", sc.name)
+	}
+	report(results)
+	return nil
+}
+
+func report(results []result) {
+	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "scenario\trequests\terrors\treq/s\tp50\tp99\t")
+	var floor, createUser float64
+	for _, r := range results {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%s\t%s\t\n", r.name, r.requests, r.errors, r.rate(),
+			r.percentile(0.50).Round(10*time.Microsecond), r.percentile(0.99).Round(10*time.Microsecond))
+		switch r.name {
+		case "floor":
+			floor = r.rate()
+		case "CreateUser":
+			createUser = r.rate()
+		}
+	}
+	tw.Flush()
+	if floor > 0 && createUser > 0 {
+		fmt.Printf("\nCreateUser reaches %.0f%% of the floor (bare SigV4 check + one SQLite insert)\n", 100*createUser/floor)
+	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		fmt.Printf("memory: max RSS %d MiB (server and clients in one process), Go heap in use %d MiB\n",
+			ru.Maxrss/1024, ms.HeapInuse>>20)
+	}
+	for _, r := range results {
+		if r.firstErr != nil {
+			fmt.Printf("first error in %s: %v\n", r.name, r.firstErr)
+		}
+	}
+}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/belfryhq/belfry"
+)
+
+// Config is everything Belfry is configured with. Each field has a flag and
+// a BELFRY_ environment variable; the flag wins.
+type Config struct {
+	Addr      string
+	DataDir   string
+	PublicURL string
+	Endpoint  string
+	LogFormat string
+	LogLevel  string
+
+	RootAccessKeyID     string
+	RootSecretAccessKey string
+	RootAwsAccountID    string
+}
+
+func defaultDataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "belfry")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "share", "belfry")
+	}
+	return "belfry-data"
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// bind registers the flags that every command shares.
+func (c *Config) bind(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data-dir", env("BELFRY_DATA_DIR", defaultDataDir()), "where Belfry keeps its database and root credentials (BELFRY_DATA_DIR)")
+	fs.StringVar(&c.Endpoint, "endpoint", env("BELFRY_ENDPOINT", "http://127.0.0.1:8080"), "where operator commands find the server (BELFRY_ENDPOINT)")
+	c.RootAccessKeyID = os.Getenv("BELFRY_ROOT_ACCESS_KEY_ID")
+	c.RootSecretAccessKey = os.Getenv("BELFRY_ROOT_SECRET_ACCESS_KEY")
+	c.RootAwsAccountID = os.Getenv("BELFRY_ROOT_AWS_ACCOUNT_ID")
+}
+
+func (c *Config) bindServe(fs *flag.FlagSet) {
+	c.bind(fs)
+	fs.StringVar(&c.Addr, "addr", env("BELFRY_ADDR", "127.0.0.1:8080"), "listen address (BELFRY_ADDR)")
+	fs.StringVar(&c.PublicURL, "public-url", env("BELFRY_PUBLIC_URL", ""), "the address users reach Belfry at, for links in e-mail (BELFRY_PUBLIC_URL; default http://ADDR)")
+	fs.StringVar(&c.LogFormat, "log-format", env("BELFRY_LOG_FORMAT", "text"), "log format: text or json (BELFRY_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", env("BELFRY_LOG_LEVEL", "info"), "log level: debug, info (logs every request), warn or error (BELFRY_LOG_LEVEL)")
+}
+
+func (c *Config) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, fmt.Errorf("log level %q: %w", c.LogLevel, err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.LogFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("log format %q is not text or json", c.LogFormat)
+}
+
+// rootCredentials is the root key as stored in the data directory.
+type rootCredentials struct {
+	AccessKeyID     string `json:"AccessKeyId"`
+	SecretAccessKey string `json:"SecretAccessKey"`
+	AwsAccountID    string `json:"AwsAccountId"`
+}
+
+const rootFile = "root-credentials.json"
+
+// rootKey returns the operator's root key: from the environment when set,
+// else from the data directory. With create set and neither there, it draws
+// a new pair, stores it with owner-only permissions, and reports it as new
+// so that the caller can print it once. There is no built-in default secret.
+func (c *Config) rootKey(create bool) (key *belfry.AccessKey, fresh bool, err error) {
+	path := filepath.Join(c.DataDir, rootFile)
+	var stored rootCredentials
+	if b, err := os.ReadFile(path); err == nil {
+		if err := json.Unmarshal(b, &stored); err != nil {
+			return nil, false, fmt.Errorf("%s: %w", path, err)
+		}
+	} else if !os.IsNotExist(err) {
+		return nil, false, err
+	}
+	if c.RootAccessKeyID != "" || c.RootSecretAccessKey != "" {
+		if c.RootAccessKeyID == "" || c.RootSecretAccessKey == "" {
+			return nil, false, fmt.Errorf("set both BELFRY_ROOT_ACCESS_KEY_ID and BELFRY_ROOT_SECRET_ACCESS_KEY, or neither")
+		}
+		stored.AccessKeyID, stored.SecretAccessKey = c.RootAccessKeyID, c.RootSecretAccessKey
+	}
+	if c.RootAwsAccountID != "" {
+		stored.AwsAccountID = c.RootAwsAccountID
+	}
+	if stored.AccessKeyID == "" {
+		if !create {
+			return nil, false, fmt.Errorf("no root credentials: set BELFRY_ROOT_ACCESS_KEY_ID and BELFRY_ROOT_SECRET_ACCESS_KEY, or BELFRY_DATA_DIR to the server's data directory (looked for %s)", path)
+		}
+		k := belfry.NewAccessKey(orString(stored.AwsAccountID, belfry.RandomAwsAccountID()), "root", time.Now())
+		stored = rootCredentials{AccessKeyID: k.ID, SecretAccessKey: k.Secret, AwsAccountID: k.AwsAccountID}
+		fresh = true
+	}
+	if stored.AwsAccountID == "" {
+		stored.AwsAccountID = belfry.RandomAwsAccountID()
+		fresh = fresh || create
+	}
+	if fresh {
+		onDisk := stored
+		if c.RootAccessKeyID != "" {
+			// Keys given in the environment stay out of the file.
+			onDisk.AccessKeyID, onDisk.SecretAccessKey = "", ""
+		}
+		if err := writeRootFile(path, onDisk); err != nil {
+			return nil, false, err
+		}
+	}
+	return &belfry.AccessKey{
+		ID: stored.AccessKeyID, Secret: stored.SecretAccessKey, AwsAccountID: stored.AwsAccountID, Name: "root",
+	}, fresh, nil
+}
+
+func writeRootFile(path string, rc rootCredentials) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	b, _ := json.MarshalIndent(rc, "", "  ")
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+func orString(v, def string) string {
+	if strings.TrimSpace(v) == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,59 @@
+// Command belfry runs the Belfry server and its operator commands.
+//
+//	belfry [serve]                                     run the server
+//	belfry domain claim ACCOUNT_ID DOMAIN --type TYPE  make an account Enterprise
+//	belfry keys create --aws-account-id ID [--name N]  make an access key
+//	belfry keys list                                   list access keys
+//	belfry keys revoke ACCESS_KEY_ID                   revoke an access key
+//
+// Configuration comes from flags and BELFRY_* environment variables; see the
+// README's configuration table.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "belfry:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args)
+	case "domain":
+		return domainCommand(ctx, args)
+	case "keys":
+		return keysCommand(ctx, args)
+	case "help":
+		fmt.Print(usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+const usage = `usage:
+  belfry [serve] [flags]                              run the server
+  belfry domain claim ACCOUNT_ID DOMAIN --type TYPE   claim a domain; TYPE is EnterpriseLWA, EnterpriseDirectory or EnterpriseOIDC
+  belfry keys create --aws-account-id ID [--name N]   create an access key for a 12-digit AWS account ID
+  belfry keys list                                    list access keys
+  belfry keys revoke ACCESS_KEY_ID                    revoke an access key
+`

@@ -1,0 +1,102 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/belfryhq/belfry"
+)
+
+const roomColumns = `r.seq, r.id, r.account_id, r.name, r.created_by, r.created, r.updated, r.client_token`
+
+// CreateRoom stores r and sets its Seq, unless the account has a room made
+// with r's ClientToken, which it returns instead. The lookup, the count
+// against MaxRoomsPerAccount and the insert share one transaction.
+func (s *Store) CreateRoom(ctx context.Context, r *belfry.Room) (*belfry.Room, error) {
+	var room *belfry.Room
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		room, err = createRoom(ctx, tx, r)
+		return err
+	})
+	return room, err
+}
+
+// createRoom is CreateRoom inside its transaction.
+func createRoom(ctx context.Context, tx *sql.Tx, r *belfry.Room) (*belfry.Room, error) {
+	if r.ClientToken != "" {
+		row := tx.QueryRowContext(ctx, `SELECT `+roomColumns+` FROM rooms r
+			WHERE r.account_id = ? AND r.client_token = ?`, r.AccountID, r.ClientToken)
+		existing, err := scanRoom(row)
+		if !errors.Is(err, sql.ErrNoRows) {
+			return existing, internal(err)
+		}
+	}
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM rooms WHERE account_id = ?`, r.AccountID).Scan(&n)
+	if err != nil {
+		return nil, internal(err)
+	}
+	if n >= belfry.MaxRoomsPerAccount {
+		return nil, belfry.Errorf(belfry.LimitExceeded, "account %s has %d rooms, the most it can have", r.AccountID, n)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO rooms (id, account_id, name, created_by, created, updated, client_token)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.AccountID, r.Name, r.CreatedBy, micros(r.Created), micros(r.Updated), r.ClientToken)
+	if err != nil {
+		return nil, roomError(err, r)
+	}
+	if r.Seq, err = res.LastInsertId(); err != nil {
+		return nil, internal(err)
+	}
+	return r, nil
+}
+
+// Room returns room id of account accountID.
+func (s *Store) Room(ctx context.Context, accountID, id string) (*belfry.Room, error) {
+	row := s.r.QueryRowContext(ctx, `SELECT `+roomColumns+` FROM rooms r WHERE r.id = ? AND r.account_id = ?`, id, accountID)
+	r, err := scanRoom(row)
+	if err != nil {
+		return nil, notFound(err, "room %s not found in account %s", id, accountID)
+	}
+	return r, nil
+}
+
+// ListRooms returns a page of the account's rooms, or, when f names a
+// member, of the rooms that member belongs to.
+func (s *Store) ListRooms(ctx context.Context, accountID string, f belfry.RoomFilter, p belfry.Page) ([]*belfry.Room, error) {
+	var rows *sql.Rows
+	var err error
+	if f.MemberID != "" {
+		rows, err = s.r.QueryContext(ctx, `SELECT `+roomColumns+` FROM rooms r
+			JOIN memberships m ON m.room_id = r.id AND m.member_id = ?
+			WHERE r.account_id = ? AND r.seq > ? ORDER BY r.seq LIMIT ?`, f.MemberID, accountID, p.After, limit(p))
+	} else {
+		rows, err = s.r.QueryContext(ctx, `SELECT `+roomColumns+` FROM rooms r
+			WHERE r.account_id = ? AND r.seq > ? ORDER BY r.seq LIMIT ?`, accountID, p.After, limit(p))
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	defer rows.Close()
+	list := make([]*belfry.Room, 0, capacity(p))
+	for rows.Next() {
+		r, err := scanRoom(rows)
+		if err != nil {
+			return nil, internal(err)
+		}
+		list = append(list, r)
+	}
+	return list, internal(rows.Err())
+}
+
+func scanRoom(row scanner) (*belfry.Room, error) {
+	r := new(belfry.Room)
+	err := row.Scan(&r.Seq, &r.ID, &r.AccountID, &r.Name, &r.CreatedBy,
+		timeCol{&r.Created}, timeCol{&r.Updated}, &r.ClientToken)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}

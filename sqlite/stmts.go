@@ -1,0 +1,67 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// stmts holds the statements of the hot paths, prepared once at Open: on the
+// readers for lookups outside transactions, on the writer for what runs in
+// writes. A statement on the writer is used in a transaction through
+// tx.StmtContext, which finds it already prepared on the one connection.
+type stmts struct {
+	account, listAccounts, listAwsAccounts, accountW, insertAccount *sql.Stmt
+	user, listUsers, listUsersByKey                                 *sql.Stmt
+	insertUser, userByKey, reinviteUser, insertInvite               *sql.Stmt
+	memberUser, membershipRoom, insertMembership                    *sql.Stmt
+	listMemberships                                                 *sql.Stmt
+	key                                                             *sql.Stmt
+	all                                                             []*sql.Stmt
+}
+
+// prepare prepares every statement on the pool that runs it.
+func (st *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
+	for _, p := range []struct {
+		dst   **sql.Stmt
+		db    *sql.DB
+		query string
+	}{
+		{&st.account, r, accountQuery},
+		{&st.listAccounts, r, listAccountsQuery},
+		{&st.listAwsAccounts, r, listAwsAccountsQuery},
+		{&st.accountW, w, accountQuery},
+		{&st.insertAccount, w, insertAccountQuery},
+		{&st.user, r, userQuery},
+		{&st.listUsers, r, listUsersQuery},
+		{&st.listUsersByKey, r, listUsersByKeyQuery},
+		{&st.insertUser, w, insertUserQuery},
+		{&st.userByKey, w, userByKeyQuery},
+		{&st.reinviteUser, w, reinviteUserQuery},
+		{&st.insertInvite, w, insertInviteQuery},
+		{&st.memberUser, w, memberUserQuery},
+		{&st.membershipRoom, w, membershipRoomQuery},
+		{&st.insertMembership, w, insertMembershipQuery},
+		{&st.listMemberships, r, listMembershipsQuery},
+		{&st.key, r, keyQuery},
+	} {
+		s, err := p.db.PrepareContext(ctx, p.query)
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", p.query, err)
+		}
+		*p.dst = s
+		st.all = append(st.all, s)
+	}
+	return nil
+}
+
+// close closes every prepared statement.
+func (st *stmts) close() error {
+	var errs []error
+	for _, s := range st.all {
+		errs = append(errs, s.Close())
+	}
+	st.all = nil
+	return errors.Join(errs...)
+}
