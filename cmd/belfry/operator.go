@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -72,7 +73,7 @@ type keyOutput struct {
 func keysCommand(ctx context.Context, args []string) error {
 	const keysUsage = "usage: belfry keys create --aws-account-id ID [--name NAME] | keys list | keys revoke ACCESS_KEY_ID"
 	if len(args) == 0 {
-		return fmt.Errorf(keysUsage)
+		return errors.New(keysUsage)
 	}
 	var cfg Config
 	fs := flag.NewFlagSet("belfry keys "+args[0], flag.ContinueOnError)
@@ -111,7 +112,7 @@ func keysCommand(ctx context.Context, args []string) error {
 		fmt.Printf("revoked %s\n", pos[0])
 		return nil
 	}
-	return fmt.Errorf(keysUsage)
+	return errors.New(keysUsage)
 }
 
 // operatorCall sends one signed request to the running server's operator
@@ -138,7 +139,7 @@ func operatorCall(ctx context.Context, cfg *Config, method, path string, in, out
 	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "chime", "us-east-1", time.Now()); err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
 	if err != nil {
 		return fmt.Errorf("cannot reach Belfry at %s (set BELFRY_ENDPOINT or --endpoint): %w", cfg.Endpoint, err)
 	}
