@@ -25,6 +25,11 @@ type Invite struct {
 	Status      InviteStatus
 	EmailStatus EmailStatus
 	Created     time.Time
+	// TokenHash is the SHA-256 of the accept link's token: the token itself
+	// is stored nowhere but in the undelivered e-mail.
+	TokenHash []byte
+	Expires   time.Time
+	Accepted  time.Time
 }
 
 // InviteAction is what inviting an address does to the account's users.
@@ -48,6 +53,9 @@ type InviteItem struct {
 	Key    string
 	User   *User
 	Invite *Invite
+	// Mail is the invitation e-mail to queue with the invite, nil when
+	// Belfry has no way to compose one; a refused item queues none.
+	Mail   *Mail
 	Action InviteAction
 }
 
@@ -64,7 +72,8 @@ func PlanInvite(existing *User, item *InviteItem) {
 	case existing.Registration == Registered:
 		item.Action = InviteRefused
 		item.User = existing
-		inv.Status, inv.EmailStatus = InviteFailed, EmailNotSent
+		item.Mail = nil
+		inv.Status, inv.EmailStatus, inv.TokenHash = InviteFailed, EmailNotSent, nil
 	default:
 		item.Action = InviteExistingUser
 		u := *existing
@@ -79,7 +88,9 @@ func PlanInvite(existing *User, item *InviteItem) {
 
 // InviteUsers invites addresses to a Team account, one Invite per address in
 // request order. One address's trouble never fails the whole call, and an
-// address given twice answers its first Invite.
+// address given twice answers its first Invite. Each new invite's e-mail is
+// queued in the same transaction, then InviteUsers waits a bounded time for
+// delivery so that EmailStatus tells the truth at response time.
 func (s *Service) InviteUsers(ctx context.Context, accountID string, emails []string, t UserType) ([]*Invite, error) {
 	a, err := s.account(ctx, accountID)
 	if err != nil {
@@ -88,14 +99,32 @@ func (s *Service) InviteUsers(ctx context.Context, accountID string, emails []st
 	if a.Type != Team {
 		return nil, Errorf(BadRequest, "InviteUsers needs a Team account; account %s is %s: add its users with CreateUser", a.ID, a.Type)
 	}
+	items, answer, err := s.planInvites(a, emails, t)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.InviteUsers(ctx, a.ID, items); err != nil {
+		return nil, err
+	}
+	s.awaitDelivery(ctx, items)
+	invites := make([]*Invite, len(answer))
+	for i, item := range answer {
+		invites[i] = item.Invite
+	}
+	return invites, nil
+}
+
+// planInvites makes one item per distinct address, with its candidate user,
+// invite and e-mail, and the item that answers each address of the call.
+func (s *Service) planInvites(a *Account, emails []string, t UserType) (items, answer []*InviteItem, err error) {
 	now := s.now()
-	items := make([]*InviteItem, 0, len(emails))
+	items = make([]*InviteItem, 0, len(emails))
+	answer = make([]*InviteItem, len(emails))
 	byKey := make(map[string]*InviteItem, len(emails))
-	answer := make([]*InviteItem, len(emails))
 	for i, e := range emails {
 		e = strings.TrimSpace(e)
 		if !ValidEmail(e) {
-			return nil, Errorf(BadRequest, "%q is not a valid e-mail address", e)
+			return nil, nil, Errorf(BadRequest, "%q is not a valid e-mail address", e)
 		}
 		key := EmailKey(e)
 		if first, ok := byKey[key]; ok {
@@ -112,18 +141,14 @@ func (s *Service) InviteUsers(ctx context.Context, accountID string, emails []st
 			},
 			Invite: &Invite{
 				ID: s.newID(), AccountID: a.ID, Email: e, Status: InvitePending,
-				EmailStatus: EmailNotSent, Created: now,
+				EmailStatus: EmailNotSent, Created: now, Expires: now.Add(s.inviteTTL()),
 			},
+		}
+		if err := s.composeInvite(a, item); err != nil {
+			return nil, nil, err
 		}
 		byKey[key], answer[i] = item, item
 		items = append(items, item)
 	}
-	if err := s.Store.InviteUsers(ctx, a.ID, items); err != nil {
-		return nil, err
-	}
-	invites := make([]*Invite, len(answer))
-	for i, item := range answer {
-		invites[i] = item.Invite
-	}
-	return invites, nil
+	return items, answer, nil
 }

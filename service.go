@@ -15,6 +15,7 @@ type Store interface {
 	RoomStore
 	MembershipStore
 	KeyStore
+	OutboxStore
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 	Close() error
@@ -29,6 +30,8 @@ type Service struct {
 	// NewID makes resource IDs; nil means random lower-case UUIDs, the
 	// form real Chime IDs have (chime-behaviour.md §2).
 	NewID func() string
+	// Invitations configures invitation links and e-mail.
+	Invitations Invitations
 }
 
 func (s *Service) now() time.Time {

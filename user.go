@@ -79,6 +79,15 @@ type UserStore interface {
 	// for each item it reads the account's user with the item's e-mail key,
 	// lets PlanInvite decide, and stores what it decided.
 	InviteUsers(ctx context.Context, accountID string, items []*InviteItem) error
+	// InviteByToken returns the invite whose token hashes to hash, with its
+	// user, or NotFound.
+	InviteByToken(ctx context.Context, hash []byte) (*Invite, *User, error)
+	// AcceptInvite, in one transaction, marks invite id Accepted and stores
+	// u's registration (Registration, Invitation, DisplayName, RegisteredOn,
+	// PersonalPIN), provided the invite is still Pending and its user
+	// Unregistered; else Conflict wrapping ErrInviteUsed. A PIN in use is a
+	// Conflict wrapping ErrPINTaken.
+	AcceptInvite(ctx context.Context, id string, u *User) error
 }
 
 func (s *Service) account(ctx context.Context, id string) (*Account, error) {

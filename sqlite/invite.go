@@ -11,8 +11,8 @@ import (
 const (
 	userByKeyQuery    = `SELECT ` + userColumns + ` FROM users WHERE account_id = ?1 AND email_key = ?2`
 	reinviteUserQuery = `UPDATE users SET registration = ?, invitation = ?, invited_on = ?, type = ? WHERE id = ?`
-	insertInviteQuery = `INSERT INTO invites (id, account_id, user_id, email, status, email_status, created)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`
+	insertInviteQuery = `INSERT INTO invites (id, account_id, user_id, email, status, email_status, created,
+		token_hash, expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 // InviteUsers carries out a batch of invitations in one transaction: for each
@@ -26,6 +26,7 @@ func (s *Store) InviteUsers(ctx context.Context, accountID string, items []*belf
 			insert:    tx.StmtContext(ctx, s.st.insertUser),
 			reinvite:  tx.StmtContext(ctx, s.st.reinviteUser),
 			invite:    tx.StmtContext(ctx, s.st.insertInvite),
+			mail:      tx.StmtContext(ctx, s.st.insertMail),
 		}
 		for _, item := range items {
 			if err := q.invite1(ctx, accountID, item); err != nil {
@@ -38,7 +39,7 @@ func (s *Store) InviteUsers(ctx context.Context, accountID string, items []*belf
 
 // inviteStmts are InviteUsers's statements, bound to its transaction.
 type inviteStmts struct {
-	userByKey, insert, reinvite, invite *sql.Stmt
+	userByKey, insert, reinvite, invite, mail *sql.Stmt
 }
 
 // invite1 carries out one item of InviteUsers.
@@ -65,9 +66,64 @@ func (q inviteStmts) invite1(ctx context.Context, accountID string, item *belfry
 	}
 	inv := item.Invite
 	_, err = q.invite.ExecContext(ctx, inv.ID, accountID, inv.UserID, inv.Email,
-		string(inv.Status), string(inv.EmailStatus), micros(inv.Created))
+		string(inv.Status), string(inv.EmailStatus), micros(inv.Created), inv.TokenHash, micros(inv.Expires))
 	if err != nil {
 		return inviteError(err, inv)
+	}
+	if item.Mail != nil {
+		return insertMail(ctx, q.mail, item.Mail)
+	}
+	return nil
+}
+
+const inviteByTokenQuery = `SELECT i.id, i.account_id, i.user_id, i.email, i.status, i.email_status, i.created,
+	i.token_hash, i.expires, i.accepted, ` + prefixedUserColumns + `
+	FROM invites i JOIN users u ON u.id = i.user_id WHERE i.token_hash = ?`
+
+// prefixedUserColumns are userColumns of the users table aliased u.
+const prefixedUserColumns = `u.seq, u.id, u.account_id, u.email, u.display_name, u.license, u.type,
+	u.registration, u.invitation, u.registered_on, u.invited_on, coalesce(u.personal_pin, ''), u.phone_number`
+
+// InviteByToken returns the invite whose token hashes to hash, with its user.
+func (s *Store) InviteByToken(ctx context.Context, hash []byte) (*belfry.Invite, *belfry.User, error) {
+	inv, u := new(belfry.Invite), new(belfry.User)
+	err := s.r.QueryRowContext(ctx, inviteByTokenQuery, hash).Scan(&inv.ID, &inv.AccountID, &inv.UserID,
+		&inv.Email, &inv.Status, &inv.EmailStatus, timeCol{&inv.Created}, &inv.TokenHash,
+		timeCol{&inv.Expires}, timeCol{&inv.Accepted},
+		&u.Seq, &u.ID, &u.AccountID, &u.Email, &u.DisplayName, &u.License, &u.Type,
+		&u.Registration, &u.Invitation, timeCol{&u.RegisteredOn}, timeCol{&u.InvitedOn},
+		&u.PersonalPIN, &u.PhoneNumber)
+	if err != nil {
+		return nil, nil, notFound(err, "no invitation has this token")
+	}
+	return inv, u, nil
+}
+
+// AcceptInvite registers the invitee of a pending invite, once.
+func (s *Store) AcceptInvite(ctx context.Context, id string, u *belfry.User) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE invites SET status = 'Accepted', accepted = ?2
+			WHERE id = ?1 AND status = 'Pending'`, id, micros(u.RegisteredOn))
+		if err := accepted(res, err); err != nil {
+			return err
+		}
+		res, err = tx.ExecContext(ctx, `UPDATE users SET registration = ?2, invitation = ?3, display_name = ?4,
+			registered_on = ?5, personal_pin = ?6 WHERE id = ?1 AND registration = 'Unregistered'`,
+			u.ID, string(u.Registration), string(u.Invitation), u.DisplayName, micros(u.RegisteredOn), nullable(u.PersonalPIN))
+		if err != nil {
+			return userError(err, u)
+		}
+		return accepted(res, nil)
+	})
+}
+
+// accepted says whether an accepting UPDATE found its row still waiting.
+func accepted(res sql.Result, err error) error {
+	if err != nil {
+		return internal(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return &belfry.Error{Kind: belfry.Conflict, Message: "this invitation was already used", Err: belfry.ErrInviteUsed}
 	}
 	return nil
 }

@@ -51,8 +51,8 @@ func TestMigrate(t *testing.T) {
 	defer s.Close()
 	ctx := context.Background()
 	fsys := fstest.MapFS{
-		"m/0010_second.sql": {Data: []byte(`INSERT INTO t VALUES (2);`)},
-		"m/0002_first.sql":  {Data: []byte(`CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1);`)},
+		"m/1010_second.sql": {Data: []byte(`INSERT INTO t VALUES (2);`)},
+		"m/1002_first.sql":  {Data: []byte(`CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1);`)},
 		"m/README":          {Data: []byte(`not a migration`)},
 	}
 	for range 2 {
@@ -64,7 +64,7 @@ func TestMigrate(t *testing.T) {
 	if err := s.w.QueryRowContext(ctx, `SELECT count(*), sum(v) FROM t`).Scan(&n, &sum); err != nil || n != 2 || sum != 3 {
 		t.Errorf("after migrating twice, t has %d rows summing to %d (%v); want 2 rows, 3", n, sum, err)
 	}
-	delete(fsys, "m/0010_second.sql")
+	delete(fsys, "m/1010_second.sql")
 	if err := migrate(ctx, s.w, fsys, "m"); err == nil {
 		t.Error("migrate(a database newer than the migrations) = nil; want an error")
 	}

@@ -18,6 +18,7 @@ type stmts struct {
 	memberUser, membershipRoom, insertMembership                    *sql.Stmt
 	listMemberships                                                 *sql.Stmt
 	key                                                             *sql.Stmt
+	insertMail                                                      *sql.Stmt
 	all                                                             []*sql.Stmt
 }
 
@@ -45,6 +46,7 @@ func (st *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&st.insertMembership, w, insertMembershipQuery},
 		{&st.listMemberships, r, listMembershipsQuery},
 		{&st.key, r, keyQuery},
+		{&st.insertMail, w, insertMailQuery},
 	} {
 		s, err := p.db.PrepareContext(ctx, p.query)
 		if err != nil {

@@ -35,6 +35,8 @@ func Run(t *testing.T, open func(t *testing.T) belfry.Store) {
 		{"Domains", domainTests},
 		{"Users", userTests},
 		{"Invites", inviteTests},
+		{"Outbox", outboxTests},
+		{"Acceptance", acceptTests},
 		{"Rooms", roomTests},
 		{"Memberships", membershipTests},
 		{"Keys", keyTests},

@@ -1,0 +1,105 @@
+package belfry
+
+import (
+	"context"
+	"time"
+)
+
+// MailStatus is where a message of the outbox stands.
+type MailStatus string
+
+// The mail statuses.
+const (
+	MailQueued MailStatus = "Queued"
+	MailSent   MailStatus = "Sent"
+	MailFailed MailStatus = "Failed"
+)
+
+// Mail is one message of the outbox: written in the same transaction as the
+// invitation it announces, delivered later by a worker, so that no
+// invitation is lost when the mail server hiccups.
+type Mail struct {
+	Seq       int64
+	ID        string
+	InviteID  string
+	AccountID string
+	To        string
+	ReplyTo   string
+	Subject   string
+	// Text and HTML carry the accept link; the store scrubs them once the
+	// message is delivered, so the link's token outlives delivery only as a
+	// hash.
+	Text string
+	HTML string
+	// Link is the accept link, kept while the message is undelivered so an
+	// operator without a mail server can hand it out.
+	Link string
+	// MessageID is the RFC 5322 Message-ID, without angle brackets.
+	MessageID   string
+	Status      MailStatus
+	Attempts    int
+	NextAttempt time.Time
+	LastError   string
+	Created     time.Time
+	Sent        time.Time
+	// Expires is when the invitation's link stops working.
+	Expires time.Time
+}
+
+// Settled reports whether the message has had its chance: delivered,
+// refused for good, or tried at least once. InviteUsers stops waiting for
+// a message once it has settled.
+func (m *Mail) Settled() bool {
+	return m.Status != MailQueued || m.Attempts > 0
+}
+
+// OutboxStore keeps the mail outbox.
+type OutboxStore interface {
+	// ClaimMail leases to holder, until now+lease, up to n queued messages
+	// whose next attempt is due at now, oldest first, so that no other
+	// worker or replica sends them meanwhile. A message whose lease ran out
+	// (its worker died) can be claimed again.
+	ClaimMail(ctx context.Context, holder string, now time.Time, lease time.Duration, n int) ([]*Mail, error)
+	// MailSent records the delivery of message id at t: the message is Sent
+	// and scrubbed, and its invite's EmailStatus is Sent. NotFound if there
+	// is no such message.
+	MailSent(ctx context.Context, id string, t time.Time) error
+	// MailRetry records a failed attempt: one more attempt, the next at
+	// next, the reason kept, the lease released.
+	MailRetry(ctx context.Context, id string, next time.Time, reason string) error
+	// MailFailed records a permanent refusal: the message is Failed and
+	// scrubbed, its invite Failed with EmailStatus Failed.
+	MailFailed(ctx context.Context, id string, reason string, t time.Time) error
+	// Mails returns the messages with these IDs, in no particular order.
+	Mails(ctx context.Context, ids []string) ([]*Mail, error)
+	// QueuedMails returns a page of undelivered messages, oldest first,
+	// optionally of one account.
+	QueuedMails(ctx context.Context, accountID string, p Page) ([]*Mail, error)
+}
+
+// Mailer is the outbox's worker as the service sees it.
+type Mailer interface {
+	// Kick tells the worker that new mail is queued.
+	Kick()
+	// Changed returns a channel that is closed when the worker next
+	// records an outcome.
+	Changed() <-chan struct{}
+	// Healthy reports whether the mail server answered the last attempt
+	// and the backlog is short: only then is waiting for delivery likely
+	// to pay off.
+	Healthy() bool
+}
+
+// InviteEmail is what an invitation message says.
+type InviteEmail struct {
+	AccountName string
+	To          string
+	ReplyTo     string
+	Link        string
+	Expires     time.Time
+}
+
+// Composer writes invitation e-mail from templates.
+type Composer interface {
+	ComposeInvite(e InviteEmail) (subject, text, html string, err error)
+}
