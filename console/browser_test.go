@@ -1,0 +1,110 @@
+package console_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// browser starts headless Chromium (Debian's package, which .ci/run
+// installs) and returns a context that drives it, with JavaScript turned
+// off for the pages, as an invitee's locked-down phone might have it.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := os.Getenv("BELFRY_CHROMIUM")
+	if path == "" {
+		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+			if p, err := exec.LookPath(name); err == nil {
+				path = p
+				break
+			}
+		}
+	}
+	if path == "" {
+		t.Skip("browser test left out: no chromium on PATH (apt-get install chromium, or set BELFRY_CHROMIUM)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancel)
+	_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+	if err != nil {
+		t.Fatalf("starting %s: %v", path, err)
+	}
+	return ctx
+}
+
+// TestAcceptInBrowser accepts an invitation the way an invitee does: a
+// phone-sized window, JavaScript off, typing a name and pressing the
+// button.
+func TestAcceptInBrowser(t *testing.T) {
+	e := newEnv(t)
+	link, invited := e.invite("dana@example.com")
+	ctx := browser(t)
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		chromedp.Navigate(link),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	title := must(t, ctx, chromedp.Title())
+	heading := must(t, ctx, chromedp.Text("h1"))
+	if title != "Join Ops Team · Belfry" || heading != "Join Ops Team" {
+		t.Errorf("page title %q, heading %q; want the account's name", title, heading)
+	}
+	if err := chromedp.Do(ctx, chromedp.SendKeys("#name", strings.Repeat(kb.End+kb.Backspace, 20)+"Dana Scully")); err != nil {
+		t.Fatal(err)
+	}
+	shot := must(t, ctx, chromedp.FullScreenshot(100))
+	if dir := os.Getenv("BELFRY_SCREENSHOTS"); dir != "" {
+		os.WriteFile(filepath.Join(dir, "accept.png"), shot, 0o644)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("button[type=submit]"), chromedp.WaitVisible("#pin")); err != nil {
+		t.Fatal(err)
+	}
+	welcome := must(t, ctx, chromedp.Text("h1"))
+	pin := must(t, ctx, chromedp.Text("#pin"))
+	pageWidth := must(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	viewWidth := must(t, ctx, chromedp.Evaluate[int](`window.innerWidth`))
+	u := e.user(invited.ID)
+	if welcome != "Welcome, Dana Scully" || strings.TrimSpace(pin) != u.PersonalPIN || u.DisplayName != "Dana Scully" {
+		t.Errorf("after pressing Accept: heading %q, PIN %q; user %+v; want the typed name and the stored PIN", welcome, pin, u)
+	}
+	if pageWidth > viewWidth {
+		t.Errorf("the page is %d px wide in a %d px phone viewport; want no sideways scrolling", pageWidth, viewWidth)
+	}
+	if dir := os.Getenv("BELFRY_SCREENSHOTS"); dir != "" {
+		os.WriteFile(filepath.Join(dir, "welcome.png"), must(t, ctx, chromedp.FullScreenshot(100)), 0o644)
+	}
+}
+
+// must runs one browser action that yields a value.
+func must[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}

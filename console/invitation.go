@@ -1,0 +1,82 @@
+package console
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/belfryhq/belfry"
+)
+
+type acceptPage struct {
+	Title, Account, Email, Name, Action, Expires, Problem string
+}
+
+func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request) {
+	in, err := s.svc.InvitationByToken(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.invitationProblem(w, err)
+		return
+	}
+	s.render(w, http.StatusOK, "accept", s.acceptData(r, in, suggestName(in.User), ""))
+}
+
+func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	u, err := s.svc.AcceptInvitation(r.Context(), token, name)
+	if belfry.ErrorKind(err) == belfry.BadRequest {
+		in, lookErr := s.svc.InvitationByToken(r.Context(), token)
+		if lookErr != nil {
+			s.invitationProblem(w, lookErr)
+			return
+		}
+		s.render(w, http.StatusBadRequest, "accept", s.acceptData(r, in, name, belfry.ErrorMessage(err)))
+		return
+	}
+	if err != nil {
+		s.invitationProblem(w, err)
+		return
+	}
+	s.log.Info("invitation accepted", "account", u.AccountID, "user", u.ID)
+	s.sessions.start(w, u)
+	http.Redirect(w, r, "/welcome", http.StatusSeeOther)
+}
+
+func (s *Server) acceptData(r *http.Request, in *belfry.Invitation, name, problem string) acceptPage {
+	return acceptPage{
+		Title:   "Join " + in.Account.Name,
+		Account: in.Account.Name,
+		Email:   in.User.Email,
+		Name:    name,
+		Action:  r.URL.EscapedPath(),
+		Expires: in.Invite.Expires.UTC().Format("2 January 2006 at 15:04 UTC"),
+		Problem: problem,
+	}
+}
+
+// suggestName proposes a display name from the address's local part.
+func suggestName(u *belfry.User) string {
+	local, _, _ := strings.Cut(u.Email, "@")
+	return local
+}
+
+// invitationProblem answers a link that cannot be accepted with a page
+// that says why and what to do, never an error dump.
+func (s *Server) invitationProblem(w http.ResponseWriter, err error) {
+	switch {
+	case errors.Is(err, belfry.ErrInviteUnknown):
+		s.problem(w, http.StatusNotFound, "Invitation not found",
+			"This invitation link is not valid.", "Check that you opened the whole link from your e-mail, or ask your administrator to invite you again.")
+	case errors.Is(err, belfry.ErrInviteExpired):
+		s.problem(w, http.StatusGone, "Invitation expired",
+			"This invitation link has expired.", "Ask your administrator to invite you again; the new e-mail has a fresh link.")
+	case errors.Is(err, belfry.ErrInviteUsed):
+		s.problem(w, http.StatusConflict, "Invitation already used",
+			belfry.ErrorMessage(err)+".", "If you accepted it yourself, you are already a member. Otherwise, tell your administrator.")
+	default:
+		s.log.Error("invitation page", "error", err)
+		s.problem(w, http.StatusInternalServerError, "Something went wrong",
+			"Belfry could not open this invitation just now.", "Try again in a minute.")
+	}
+}
