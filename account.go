@@ -118,6 +118,7 @@ func (s *Service) CreateAccount(ctx context.Context, name string) (*Account, err
 		SupportedLicenses: []License{Basic, Pro},
 		Status:            AccountActive,
 	}
+	AuditNote(ctx, a.ID, "created Team account "+a.Name, a.ID)
 	if err := s.Store.CreateAccount(ctx, a); err != nil {
 		return nil, err
 	}
@@ -156,5 +157,6 @@ func (s *Service) ClaimDomain(ctx context.Context, accountID, domain string, t A
 	if err != nil {
 		return nil, err
 	}
+	AuditNote(ctx, accountID, "claimed domain "+d+" as "+string(t), d)
 	return s.Store.ClaimDomain(ctx, accountID, d, t)
 }

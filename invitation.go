@@ -192,6 +192,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, displayName strin
 	if name == "" || len([]rune(name)) > 100 {
 		return nil, Errorf(BadRequest, "the name others will see must be 1 to 100 characters")
 	}
+	AuditNote(ctx, in.User.AccountID, "invitation accepted by "+in.User.Email, in.User.ID, in.Invite.ID)
 	u := *in.User
 	u.DisplayName, u.Registration, u.Invitation, u.RegisteredOn = name, Registered, InviteAccepted, s.now()
 	for attempt := 0; ; attempt++ {

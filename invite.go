@@ -103,6 +103,7 @@ func (s *Service) InviteUsers(ctx context.Context, accountID string, emails []st
 	if err != nil {
 		return nil, err
 	}
+	noteInvites(ctx, a, items)
 	if err := s.Store.InviteUsers(ctx, a.ID, items); err != nil {
 		return nil, err
 	}

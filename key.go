@@ -52,6 +52,7 @@ func (s *Service) CreateAccessKey(ctx context.Context, awsAccountID, name string
 		return nil, Errorf(BadRequest, "key name %q must be 1-64 letters, digits or +=,.@_-", name)
 	}
 	k := NewAccessKey(awsAccountID, name, s.now())
+	AuditNote(ctx, "", "created access key "+k.ID+" for AWS account "+awsAccountID+" named "+name, k.ID)
 	if err := s.Store.CreateKey(ctx, k); err != nil {
 		return nil, err
 	}

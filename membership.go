@@ -69,6 +69,7 @@ func (s *Service) CreateRoomMembership(ctx context.Context, accountID, roomID, m
 		InvitedBy: c.ARN,
 		Updated:   s.now(),
 	}
+	AuditNote(ctx, r.AccountID, "added member "+memberID+" to room "+r.Name+" as "+string(m.Role), r.ID, memberID)
 	if err := s.Store.CreateMembership(ctx, r.AccountID, m); err != nil {
 		return nil, err
 	}

@@ -13,6 +13,9 @@ const (
 	MailQueued MailStatus = "Queued"
 	MailSent   MailStatus = "Sent"
 	MailFailed MailStatus = "Failed"
+	// MailCancelled is a message that will not be sent because its
+	// invitation was accepted before it went out.
+	MailCancelled MailStatus = "Cancelled"
 )
 
 // Mail is one message of the outbox: written in the same transaction as the

@@ -73,6 +73,7 @@ func (s *Service) CreateRoom(ctx context.Context, accountID, name, clientToken s
 		ID: s.newID(), AccountID: a.ID, Name: strings.TrimSpace(name), CreatedBy: c.ARN,
 		Created: now, Updated: now, ClientToken: clientToken,
 	}
+	noteRoom(ctx, r)
 	return s.Store.CreateRoom(ctx, r)
 }
 

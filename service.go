@@ -16,6 +16,9 @@ type Store interface {
 	MembershipStore
 	KeyStore
 	OutboxStore
+	LifecycleStore
+	SettingsStore
+	AuditStore
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 	Close() error

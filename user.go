@@ -53,6 +53,10 @@ type User struct {
 	InvitedOn    time.Time
 	PersonalPIN  string
 	PhoneNumber  string
+	// SessionsRevoked ends the user's sessions on Belfry's pages that were
+	// issued at or before it (LogoutUser; see SessionValid).
+	SessionsRevoked  time.Time
+	AlexaForBusiness AlexaForBusiness
 }
 
 // ErrPINTaken is the cause a store gives, inside a Conflict error, when a
@@ -86,7 +90,8 @@ type UserStore interface {
 	// u's registration (Registration, Invitation, DisplayName, RegisteredOn,
 	// PersonalPIN), provided the invite is still Pending and its user
 	// Unregistered; else Conflict wrapping ErrInviteUsed. A PIN in use is a
-	// Conflict wrapping ErrPINTaken.
+	// Conflict wrapping ErrPINTaken. The user's undelivered invitation
+	// e-mail is cancelled and scrubbed: its links can no longer be used.
 	AcceptInvite(ctx context.Context, id string, u *User) error
 }
 
@@ -139,6 +144,7 @@ func (s *Service) CreateUser(ctx context.Context, accountID string, in CreateUse
 		Registration: Registered,
 		RegisteredOn: now,
 	}
+	AuditNote(ctx, a.ID, "created user "+email, u.ID)
 	for attempt := 0; ; attempt++ {
 		u.PersonalPIN = NewPersonalPIN()
 		err := s.Store.CreateUser(ctx, u)

@@ -17,5 +17,23 @@ func chimeHandlers() map[string]handler {
 		"ListRooms":            listRooms,
 		"CreateRoomMembership": createRoomMembership,
 		"ListRoomMemberships":  listRoomMemberships,
+
+		"UpdateAccount":         updateAccount,
+		"DeleteAccount":         deleteAccount,
+		"GetAccountSettings":    getAccountSettings,
+		"UpdateAccountSettings": updateAccountSettings,
+		"GetRetentionSettings":  getRetentionSettings,
+		"PutRetentionSettings":  putRetentionSettings,
+		"UpdateUser":            updateUser,
+		"BatchUpdateUser":       batchUpdateUser,
+		"BatchSuspendUser":      batchSuspendUser,
+		"BatchUnsuspendUser":    batchUnsuspendUser,
+		"LogoutUser":            logoutUser,
+		"ResetPersonalPIN":      resetPersonalPIN,
+		"GetUserSettings":       getUserSettings,
+		"UpdateUserSettings":    updateUserSettings,
+
+		"AssociateSigninDelegateGroupsWithAccount":    associateSigninDelegateGroups,
+		"DisassociateSigninDelegateGroupsFromAccount": disassociateSigninDelegateGroups,
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,7 @@ func (s *Server) serveOperator(c *call) (int, error) {
 		return 0, belfry.Errorf(belfry.Forbidden, "operator requests must be signed with Belfry's root access key")
 	}
 	route := c.r.Method + " " + strings.TrimPrefix(c.r.URL.Path, operatorPrefix)
+	s.audit(c, operatorOperation(route))
 	var (
 		out  any
 		code = http.StatusOK
@@ -42,6 +44,14 @@ func (s *Server) serveOperator(c *call) (int, error) {
 		out, err = s.createKey(c)
 	case route == "GET keys":
 		out, err = s.listKeys(c)
+	case route == "GET invitations":
+		out, err = s.listInvitations(c)
+	case route == "GET audit":
+		out, err = s.listAudit(c)
+	case strings.HasPrefix(route, "DELETE domains/"):
+		out, err = s.releaseDomain(c, strings.TrimPrefix(route, "DELETE domains/"))
+	case strings.HasPrefix(route, "POST accounts/") && strings.HasSuffix(route, "/restore"):
+		out, err = s.restoreAccount(c, strings.TrimSuffix(strings.TrimPrefix(route, "POST accounts/"), "/restore"))
 	case strings.HasPrefix(route, "DELETE keys/"):
 		code = http.StatusNoContent
 		err = s.revokeKey(c, strings.TrimPrefix(route, "DELETE keys/"))
@@ -138,9 +148,55 @@ func (s *Server) revokeKey(c *call, id string) error {
 	if id == s.keys.root.ID {
 		return badRequest("the root key cannot be revoked; set BELFRY_ROOT_ACCESS_KEY_ID and BELFRY_ROOT_SECRET_ACCESS_KEY to replace it")
 	}
+	belfry.AuditNote(c.r.Context(), "", "revoked access key "+id, id)
 	if err := s.svc.Store.RevokeKey(c.r.Context(), id, time.Now().UTC()); err != nil {
 		return err
 	}
 	s.keys.forget(id)
 	return nil
+}
+
+type wireInvitation struct {
+	InviteID    string    `json:"InviteId"`
+	AccountID   string    `json:"AccountId"`
+	Email       string    `json:"Email"`
+	Link        string    `json:"Link"`
+	Expires     timestamp `json:"Expires,omitzero"`
+	Attempts    int       `json:"Attempts"`
+	NextAttempt timestamp `json:"NextAttempt,omitzero"`
+	LastError   string    `json:"LastError,omitempty"`
+}
+
+// listInvitations lists the invitations whose e-mail is not delivered,
+// with their accept links, so that an operator without a mail server can
+// hand the links out (issue 3).
+func (s *Server) listInvitations(c *call) (any, error) {
+	var after int64
+	if t := c.query.Get("next-token"); t != "" {
+		n, err := strconv.ParseInt(t, 10, 64)
+		if err != nil {
+			return nil, badRequest("next-token %q is not valid", t)
+		}
+		after = n
+	}
+	const size = 500
+	mails, err := s.svc.Store.QueuedMails(c.r.Context(), c.query.Get("account-id"), belfry.Page{After: after, Limit: size + 1})
+	if err != nil {
+		return nil, err
+	}
+	mails, more := trim(mails, size)
+	out := struct {
+		Invitations []wireInvitation
+		NextToken   string `json:",omitempty"`
+	}{Invitations: make([]wireInvitation, len(mails))}
+	for i, m := range mails {
+		out.Invitations[i] = wireInvitation{
+			InviteID: m.InviteID, AccountID: m.AccountID, Email: m.To, Link: m.Link, Expires: timestamp(m.Expires),
+			Attempts: m.Attempts, NextAttempt: timestamp(m.NextAttempt), LastError: m.LastError,
+		}
+	}
+	if more {
+		out.NextToken = strconv.FormatInt(mails[len(mails)-1].Seq, 10)
+	}
+	return out, nil
 }

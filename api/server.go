@@ -124,6 +124,7 @@ func (s *Server) serve(c *call) (int, error) {
 	if err := validateInput(op, labels, c.query, c.body); err != nil {
 		return 0, err
 	}
+	s.audit(c, op.Name)
 	out, err := h(s, c)
 	if err != nil {
 		return 0, err

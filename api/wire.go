@@ -100,6 +100,9 @@ func toWireUser(u *belfry.User, withPIN bool) *wireUser {
 		UserInvitationStatus:     string(u.Invitation),
 		RegisteredOn:             timestamp(u.RegisteredOn),
 		InvitedOn:                timestamp(u.InvitedOn),
+		AlexaForBusinessMetadata: wireAlexa{
+			IsAlexaForBusinessEnabled: u.AlexaForBusiness.Enabled, AlexaForBusinessRoomArn: u.AlexaForBusiness.RoomARN,
+		},
 	}
 	if withPIN {
 		w.PersonalPIN = u.PersonalPIN

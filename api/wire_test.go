@@ -263,8 +263,8 @@ func TestWireNotYetSupported(t *testing.T) {
 			_, err := e.chime.DeleteRoom(ctx, &chime.DeleteRoomInput{AccountId: id, RoomId: aws.String(room)})
 			return err
 		},
-		"UpdateAccount": func() error {
-			_, err := e.chime.UpdateAccount(ctx, &chime.UpdateAccountInput{AccountId: id, Name: aws.String("n")})
+		"UpdateRoom": func() error {
+			_, err := e.chime.UpdateRoom(ctx, &chime.UpdateRoomInput{AccountId: id, RoomId: aws.String(room), Name: aws.String("n")})
 			return err
 		},
 		"CreateBot": func() error {
@@ -275,12 +275,16 @@ func TestWireNotYetSupported(t *testing.T) {
 			_, err := e.chime.ListPhoneNumbers(ctx, &chime.ListPhoneNumbersInput{})
 			return err
 		},
-		"DeleteAccount": func() error {
-			_, err := e.chime.DeleteAccount(ctx, &chime.DeleteAccountInput{AccountId: id})
+		"AssociatePhoneNumberWithUser": func() error {
+			_, err := e.chime.AssociatePhoneNumberWithUser(ctx, &chime.AssociatePhoneNumberWithUserInput{
+				AccountId: id, UserId: aws.String("u"), E164PhoneNumber: aws.String("+12065550100"),
+			})
 			return err
 		},
-		"BatchSuspendUser": func() error {
-			_, err := e.chime.BatchSuspendUser(ctx, &chime.BatchSuspendUserInput{AccountId: id, UserIdList: []string{"u"}})
+		"BatchCreateRoomMembership": func() error {
+			_, err := e.chime.BatchCreateRoomMembership(ctx, &chime.BatchCreateRoomMembershipInput{
+				AccountId: id, RoomId: aws.String(room), MembershipItemList: []types.MembershipItem{{MemberId: aws.String("u")}},
+			})
 			return err
 		},
 		"GetGlobalSettings": func() error {

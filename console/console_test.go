@@ -210,3 +210,22 @@ func TestSessions(t *testing.T) {
 		t.Errorf("GET /welcome after signing out = %d; want 401 Signed out", status)
 	}
 }
+
+// TestLogoutUserEndsSession checks that LogoutUser, the Chime operation,
+// signs the user out of Belfry's pages, and that a later sign-in works.
+func TestLogoutUserEndsSession(t *testing.T) {
+	e := newEnv(t)
+	link, invited := e.invite("eve@example.com")
+	c := browserless(t)
+	fetch(t, c, "POST", link, url.Values{"name": {"Eve"}})
+	if status, _, _ := fetch(t, c, "GET", e.srv.URL+"/welcome", nil); status != 200 {
+		t.Fatalf("GET /welcome after accepting = %d; want 200", status)
+	}
+	e.now = e.now.Add(time.Second)
+	if err := e.svc.LogoutUser(e.ctx(), e.team.ID, invited.ID); err != nil {
+		t.Fatal(err)
+	}
+	if status, page, _ := fetch(t, c, "GET", e.srv.URL+"/welcome", nil); status != http.StatusUnauthorized || !strings.Contains(page, "Signed out") {
+		t.Errorf("GET /welcome after LogoutUser = %d; want 401 Signed out", status)
+	}
+}

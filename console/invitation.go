@@ -1,9 +1,12 @@
 package console
 
 import (
+	"context"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/belfryhq/belfry"
 )
@@ -24,7 +27,7 @@ func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request) {
 func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	u, err := s.svc.AcceptInvitation(r.Context(), token, name)
+	u, err := s.svc.AcceptInvitation(s.audited(r, "AcceptInvitation"), token, name)
 	if belfry.ErrorKind(err) == belfry.BadRequest {
 		in, lookErr := s.svc.InvitationByToken(r.Context(), token)
 		if lookErr != nil {
@@ -79,4 +82,16 @@ func (s *Server) invitationProblem(w http.ResponseWriter, err error) {
 		s.problem(w, http.StatusInternalServerError, "Something went wrong",
 			"Belfry could not open this invitation just now.", "Try again in a minute.")
 	}
+}
+
+// audited returns r's context carrying an audit event for a change made
+// from a page: the invitee acts for themselves, with no access key.
+func (s *Server) audited(r *http.Request, operation string) context.Context {
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		ip = r.RemoteAddr
+	}
+	return belfry.WithAudit(r.Context(), &belfry.AuditEvent{
+		Time: time.Now().UTC(), SourceIP: ip, Operation: operation, CallerARN: "belfry:console",
+	})
 }

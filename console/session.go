@@ -39,7 +39,7 @@ func (s sessions) sign(payload string) string {
 }
 
 func (s sessions) start(w http.ResponseWriter, u *belfry.User) {
-	payload := u.AccountID + "|" + u.ID + "|" + strconv.FormatInt(s.now().UnixMilli(), 10)
+	payload := u.AccountID + "|" + u.ID + "|" + strconv.FormatInt(s.now().UnixMicro(), 10)
 	value := base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + s.sign(payload)
 	http.SetCookie(w, &http.Cookie{
 		Name: cookieName, Value: value, Path: "/", MaxAge: int(sessionTTL.Seconds()),
@@ -67,8 +67,8 @@ func (s sessions) read(r *http.Request) (session, bool) {
 	if len(parts) != 3 {
 		return session{}, false
 	}
-	ms, err := strconv.ParseInt(parts[2], 10, 64)
-	issued := time.UnixMilli(ms)
+	us, err := strconv.ParseInt(parts[2], 10, 64)
+	issued := time.UnixMicro(us)
 	if err != nil || s.now().Sub(issued) > sessionTTL {
 		return session{}, false
 	}

@@ -36,9 +36,10 @@ func (s *Server) welcome(w http.ResponseWriter, r *http.Request) {
 }
 
 // sessionValid reports whether the user still holds the session: a
-// registered user whose sessions were not ended after it was issued.
+// registered user who has not been logged out (LogoutUser) since it was
+// issued.
 func sessionValid(u *belfry.User, sess session) bool {
-	return u.Registration == belfry.Registered && !sess.issued.Before(u.RegisteredOn.Truncate(1e6))
+	return u.Registration == belfry.Registered && u.SessionValid(sess.issued)
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {

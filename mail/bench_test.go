@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/internal/smtptest"
 )
 
 // BenchmarkOutboxDelivery measures the outbox's delivery rate to a local
@@ -17,7 +18,7 @@ func BenchmarkOutboxDelivery(b *testing.B) {
 	const messages = 2000
 	var total time.Duration
 	for i := 0; b.Loop(); i++ {
-		srv := startServer(b, serverOptions{})
+		srv := smtptest.Start(b, smtptest.Options{})
 		o := newOutbox(b).team(b)
 		for j := range messages / 50 {
 			o.invite(b, addresses(string(rune('a'+j%26))+string(rune('a'+j/26))+"-", 50)...)

@@ -10,12 +10,13 @@ import (
 	"time"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/internal/smtptest"
 )
 
 // Two workers on one outbox (as two replicas would be) share it through
 // leases: every message goes out exactly once.
 func TestWorkersNeverSendTwice(t *testing.T) {
-	srv := startServer(t, serverOptions{})
+	srv := smtptest.Start(t, smtptest.Options{})
 	o := newOutbox(t).team(t)
 	for i := range 4 {
 		o.invite(t, addresses(string(rune('a'+i))+"-user", 50)...)
@@ -29,7 +30,7 @@ func TestWorkersNeverSendTwice(t *testing.T) {
 	time.Sleep(200 * time.Millisecond) // a duplicate would arrive now
 	seen := map[string]int{}
 	for _, r := range srv.Received() {
-		seen[r.header(t).Get("Message-ID")]++
+		seen[r.Header(t).Get("Message-ID")]++
 	}
 	if len(seen) != 200 {
 		t.Errorf("%d distinct messages delivered, want 200", len(seen))
@@ -48,7 +49,7 @@ func TestWorkersNeverSendTwice(t *testing.T) {
 // slow server; the message it abandons stays queued, unrecorded, and goes
 // once its lease has run out.
 func TestWorkerStopsPromptly(t *testing.T) {
-	srv := startServer(t, serverOptions{})
+	srv := smtptest.Start(t, smtptest.Options{})
 	srv.SetDelay(5 * time.Second)
 	o := newOutbox(t).team(t)
 	o.invite(t, "slow@example.com")
@@ -78,7 +79,7 @@ func TestWorkerSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a process")
 	}
-	srv := startServer(t, serverOptions{})
+	srv := smtptest.Start(t, smtptest.Options{})
 	srv.SetDelay(10 * time.Second)
 	path := t.TempDir() + "/belfry.db"
 	o := openOutbox(t, path).team(t)
@@ -130,7 +131,7 @@ func TestWorkerHealthyLag(t *testing.T) {
 	o := newOutbox(t).team(t)
 	o.svc.Clock = func() time.Time { return time.Now().Add(-time.Minute) }
 	o.invite(t, "late@example.com")
-	srv := startServer(t, serverOptions{})
+	srv := smtptest.Start(t, smtptest.Options{})
 	w := NewWorker(o.db, newSender(t, srv.URL()), testWorkerConfig())
 	if !w.Healthy() {
 		t.Error("a new worker is not healthy")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/internal/smtptest"
 	"github.com/google/uuid"
 )
 
@@ -45,7 +46,7 @@ func newSender(t testing.TB, url string) *Sender {
 
 // parts reads a multipart/alternative message into its parts' bodies by
 // media type, decoded as a mail reader would.
-func parts(t *testing.T, r received) map[string]string {
+func parts(t *testing.T, r smtptest.Message) map[string]string {
 	t.Helper()
 	msg, err := netmail.ReadMessage(strings.NewReader(string(r.Data)))
 	if err != nil {
@@ -75,7 +76,7 @@ func parts(t *testing.T, r received) map[string]string {
 }
 
 func TestSendContent(t *testing.T) {
-	srv := startServer(t, serverOptions{})
+	srv := smtptest.Start(t, smtptest.Options{})
 	s := newSender(t, srv.URL())
 	m := testMail(t, "ana@example.com")
 	before := time.Now().Truncate(time.Second)
@@ -86,7 +87,7 @@ func TestSendContent(t *testing.T) {
 	if got.From != "belfry@localhost" || len(got.To) != 1 || got.To[0] != "ana@example.com" {
 		t.Errorf("envelope from %q to %q, want belfry@localhost to ana@example.com", got.From, got.To)
 	}
-	h := got.header(t)
+	h := got.Header(t)
 	dec := new(mime.WordDecoder)
 	subject, _ := dec.DecodeHeader(h.Get("Subject"))
 	for _, c := range []struct{ name, got, want string }{
@@ -129,19 +130,19 @@ func keys(m map[string]string) []string {
 func TestSendSecurity(t *testing.T) {
 	tests := []struct {
 		name string
-		opts serverOptions
+		opts smtptest.Options
 		tls  bool
 	}{
-		{"plain", serverOptions{}, false},
-		{"STARTTLS", serverOptions{TLS: true}, true},
-		{"smtps", serverOptions{Implicit: true}, true},
-		{"AUTH PLAIN", serverOptions{User: "belfry", Password: "p@ss word"}, false},
-		{"AUTH PLAIN after STARTTLS", serverOptions{TLS: true, User: "belfry", Password: "secret"}, true},
-		{"AUTH PLAIN over smtps", serverOptions{Implicit: true, User: "belfry", Password: "secret"}, true},
+		{"plain", smtptest.Options{}, false},
+		{"STARTTLS", smtptest.Options{TLS: true}, true},
+		{"smtps", smtptest.Options{Implicit: true}, true},
+		{"AUTH PLAIN", smtptest.Options{User: "belfry", Password: "p@ss word"}, false},
+		{"AUTH PLAIN after STARTTLS", smtptest.Options{TLS: true, User: "belfry", Password: "secret"}, true},
+		{"AUTH PLAIN over smtps", smtptest.Options{Implicit: true, User: "belfry", Password: "secret"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := startServer(t, tt.opts)
+			srv := smtptest.Start(t, tt.opts)
 			url := srv.URL()
 			if tt.opts.User != "" { // the URL carries the password escaped
 				url = strings.Replace(url, tt.opts.Password, strings.ReplaceAll(tt.opts.Password, " ", "%20"), 1)
@@ -160,10 +161,10 @@ func TestSendSecurity(t *testing.T) {
 // Trouble before the server takes the message is temporary: the same
 // message may well go through once the operator or the network fixes it.
 func TestSendTemporaryTrouble(t *testing.T) {
-	plain := startServer(t, serverOptions{})
-	withTLS := startServer(t, serverOptions{Implicit: true})
-	withAuth := startServer(t, serverOptions{User: "belfry", Password: "secret"})
-	down := startServer(t, serverOptions{})
+	plain := smtptest.Start(t, smtptest.Options{})
+	withTLS := smtptest.Start(t, smtptest.Options{Implicit: true})
+	withAuth := smtptest.Start(t, smtptest.Options{User: "belfry", Password: "secret"})
+	down := smtptest.Start(t, smtptest.Options{})
 	down.Stop()
 	tests := []struct{ name, url string }{
 		{"connection refused", down.URL()},
@@ -183,7 +184,7 @@ func TestSendTemporaryTrouble(t *testing.T) {
 }
 
 func TestSendRefusals(t *testing.T) {
-	srv := startServer(t, serverOptions{})
+	srv := smtptest.Start(t, smtptest.Options{})
 	srv.Refuse("gone@example.com", 550, "no such user here")
 	srv.Refuse("busy@example.com", 451, "try again later")
 	s := newSender(t, srv.URL())
@@ -207,7 +208,7 @@ func TestSendRefusals(t *testing.T) {
 // One session carries many messages, and a session the server dropped
 // while idle is replaced without failing the message.
 func TestSendKeepsConnection(t *testing.T) {
-	srv := startServer(t, serverOptions{TLS: true})
+	srv := smtptest.Start(t, smtptest.Options{TLS: true})
 	s := newSender(t, srv.URL())
 	for range 10 {
 		if err := s.Send(context.Background(), testMail(t, "dee@example.com")); err != nil {
@@ -227,7 +228,7 @@ func TestSendKeepsConnection(t *testing.T) {
 
 // A cancelled context cuts a session waiting on a slow server at once.
 func TestSendCancel(t *testing.T) {
-	srv := startServer(t, serverOptions{})
+	srv := smtptest.Start(t, smtptest.Options{})
 	srv.SetDelay(5 * time.Second)
 	s := newSender(t, srv.URL())
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
@@ -243,7 +244,7 @@ func TestSendCancel(t *testing.T) {
 }
 
 func TestSendIDN(t *testing.T) {
-	srv := startServer(t, serverOptions{})
+	srv := smtptest.Start(t, smtptest.Options{})
 	if err := newSender(t, srv.URL()).Send(context.Background(), testMail(t, "ana@bücher.example")); err != nil {
 		t.Fatal(err)
 	}

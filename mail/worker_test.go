@@ -6,10 +6,11 @@ import (
 	"time"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/internal/smtptest"
 )
 
 func TestWorkerDelivers(t *testing.T) {
-	srv := startServer(t, serverOptions{})
+	srv := smtptest.Start(t, smtptest.Options{})
 	o := newOutbox(t).team(t)
 	o.invite(t, "ana@example.com", "bo@example.com", "ana@example.com", "cy@example.com")
 	queued := o.queued(t)
@@ -30,9 +31,9 @@ func TestWorkerDelivers(t *testing.T) {
 		byMessageID["<"+m.MessageID+">"] = m
 	}
 	for _, r := range got {
-		q := byMessageID[r.header(t).Get("Message-ID")]
+		q := byMessageID[r.Header(t).Get("Message-ID")]
 		if q == nil {
-			t.Fatalf("received Message-ID %q, which is not a stored one", r.header(t).Get("Message-ID"))
+			t.Fatalf("received Message-ID %q, which is not a stored one", r.Header(t).Get("Message-ID"))
 		}
 		if len(r.To) != 1 || r.To[0] != q.To {
 			t.Errorf("message for %s went to %q", q.To, r.To)
@@ -60,7 +61,7 @@ func TestWorkerDelivers(t *testing.T) {
 // Sent: 50 addresses in one call, each delivered once, an address given
 // twice answered by its first invite and sent one message.
 func TestInviteUsersAnswersSent(t *testing.T) {
-	srv := startServer(t, serverOptions{})
+	srv := smtptest.Start(t, smtptest.Options{})
 	o := newOutbox(t).team(t)
 	cfg := testWorkerConfig()
 	cfg.Poll = time.Hour // only Kick can make the worker look at once
@@ -97,7 +98,7 @@ func TestInviteUsersAnswersSent(t *testing.T) {
 // The mail server is down when the invitations are made; they wait in the
 // outbox, retried with backoff, and go once it is back.
 func TestWorkerServerDownAndBack(t *testing.T) {
-	srv := startServer(t, serverOptions{})
+	srv := smtptest.Start(t, smtptest.Options{})
 	srv.Stop()
 	o := newOutbox(t).team(t)
 	w := NewWorker(o.db, newSender(t, srv.URL()), testWorkerConfig())
@@ -132,7 +133,7 @@ func TestWorkerServerDownAndBack(t *testing.T) {
 // A 4xx reply is retried after the backoff; a 5xx reply fails the message
 // and its invite with the server's reason, and is never tried again.
 func TestWorkerRefusals(t *testing.T) {
-	srv := startServer(t, serverOptions{})
+	srv := smtptest.Start(t, smtptest.Options{})
 	srv.Refuse("busy@example.com", 452, "mailbox busy, come back later")
 	srv.Refuse("gone@example.com", 550, "no such user here")
 	o := newOutbox(t).team(t)
@@ -171,7 +172,7 @@ func TestWorkerRefusals(t *testing.T) {
 // InviteUsers answers what became of each message while it waited: Failed
 // for a permanent refusal, NotSent for one that will be retried.
 func TestInviteUsersAnswersRefusals(t *testing.T) {
-	srv := startServer(t, serverOptions{})
+	srv := smtptest.Start(t, smtptest.Options{})
 	srv.Refuse("busy@example.com", 421, "too busy")
 	srv.Refuse("gone@example.com", 550, "no such user here")
 	o := newOutbox(t).team(t)
@@ -194,7 +195,7 @@ func TestInviteUsersAnswersRefusals(t *testing.T) {
 
 // Temporary failures become a permanent one after MaxAttempts.
 func TestWorkerGivesUp(t *testing.T) {
-	srv := startServer(t, serverOptions{})
+	srv := smtptest.Start(t, smtptest.Options{})
 	srv.Refuse("busy@example.com", 450, "mailbox unavailable")
 	o := newOutbox(t).team(t)
 	o.invite(t, "busy@example.com")

@@ -47,13 +47,16 @@ func (s *Store) CreateAccount(ctx context.Context, a *belfry.Account) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.st.insertAccount.ExecContext(ctx, a.ID, a.AwsAccountID, a.Name, string(a.Type),
-		micros(a.Created), string(a.DefaultLicense), joinList(a.SupportedLicenses), string(a.Status), delegates)
-	if err != nil {
-		return accountError(err, a)
-	}
-	a.Seq, err = res.LastInsertId()
-	return internal(err)
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.StmtContext(ctx, s.st.insertAccount).ExecContext(ctx, a.ID, a.AwsAccountID, a.Name,
+			string(a.Type), micros(a.Created), string(a.DefaultLicense), joinList(a.SupportedLicenses),
+			string(a.Status), delegates)
+		if err != nil {
+			return accountError(err, a)
+		}
+		a.Seq, err = res.LastInsertId()
+		return internal(err)
+	})
 }
 
 // Account returns the live account id, of the AWS account awsAccountID

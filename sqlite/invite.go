@@ -113,7 +113,13 @@ func (s *Store) AcceptInvite(ctx context.Context, id string, u *belfry.User) err
 		if err != nil {
 			return userError(err, u)
 		}
-		return accepted(res, nil)
+		if err := accepted(res, nil); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE mails SET status = 'Cancelled', text_body = '', html_body = '', link = '',
+			lease_holder = '', lease_until = 0
+			WHERE status = 'Queued' AND invite_id IN (SELECT id FROM invites WHERE user_id = ?)`, u.ID)
+		return internal(err)
 	})
 }
 

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/belfryhq/belfry"
@@ -14,9 +15,11 @@ const (
 
 // CreateKey stores a new access key.
 func (s *Store) CreateKey(ctx context.Context, k *belfry.AccessKey) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO access_keys (id, secret, aws_account_id, name, created, revoked)
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO access_keys (id, secret, aws_account_id, name, created, revoked)
 		VALUES (?, ?, ?, ?, ?, ?)`, k.ID, k.Secret, k.AwsAccountID, k.Name, micros(k.Created), micros(k.Revoked))
-	return keyError(err, k)
+		return keyError(err, k)
+	})
 }
 
 // Key returns an access key, live or revoked: every signed request looks
@@ -50,18 +53,10 @@ func (s *Store) ListKeys(ctx context.Context) ([]*belfry.AccessKey, error) {
 // RevokeKey marks a key revoked at t. A key revoked already keeps the time
 // of its first revocation.
 func (s *Store) RevokeKey(ctx context.Context, id string, t time.Time) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE access_keys SET revoked = coalesce(revoked, ?) WHERE id = ?`, micros(t), id)
-	if err != nil {
-		return internal(err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return internal(err)
-	}
-	if n == 0 {
-		return belfry.Errorf(belfry.NotFound, "access key %s not found", id)
-	}
-	return nil
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE access_keys SET revoked = coalesce(revoked, ?) WHERE id = ?`, micros(t), id)
+		return affected(res, err, "access key %s not found", id)
+	})
 }
 
 func scanKey(row scanner) (*belfry.AccessKey, error) {

@@ -29,6 +29,7 @@ type Store struct {
 	w  *sql.DB // one connection: every write, and reads inside writes
 	r  *sql.DB // query-only connections for lookups and listings
 	st stmts
+	c  committer
 }
 
 // Open opens the SQLite database at path, creating the file if there is none,
@@ -57,9 +58,10 @@ func Open(path string) (*Store, error) {
 	r.SetMaxIdleConns(readers)
 	s := &Store{w: w, r: r}
 	if err := s.st.prepare(ctx, w, r); err != nil {
-		s.Close()
+		errors.Join(s.st.close(), r.Close(), w.Close())
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	s.startCommitter()
 	return s, nil
 }
 
@@ -80,24 +82,9 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes the statements and both pools, readers first, so that the
 // writer is the last connection and leaves the WAL checkpointed.
 func (s *Store) Close() error {
+	s.stopCommitter()
 	err := s.st.close()
 	return errors.Join(err, s.r.Close(), s.w.Close())
-}
-
-// write runs fn in one write transaction, committed when fn returns nil.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: commit: %w", err)
-	}
-	return nil
 }
 
 // limit is p's page size as SQL's LIMIT: no limit when p sets none.

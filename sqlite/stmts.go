@@ -19,6 +19,7 @@ type stmts struct {
 	listMemberships                                                 *sql.Stmt
 	key                                                             *sql.Stmt
 	insertMail                                                      *sql.Stmt
+	insertAudit, userW, updateUser                                  *sql.Stmt
 	all                                                             []*sql.Stmt
 }
 
@@ -47,6 +48,9 @@ func (st *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&st.listMemberships, r, listMembershipsQuery},
 		{&st.key, r, keyQuery},
 		{&st.insertMail, w, insertMailQuery},
+		{&st.insertAudit, w, insertAuditQuery},
+		{&st.userW, w, userQuery},
+		{&st.updateUser, w, updateUserQuery},
 	} {
 		s, err := p.db.PrepareContext(ctx, p.query)
 		if err != nil {

@@ -8,7 +8,8 @@ import (
 )
 
 const userColumns = `seq, id, account_id, email, display_name, license, type, registration, invitation,
-	registered_on, invited_on, coalesce(personal_pin, ''), phone_number`
+	registered_on, invited_on, coalesce(personal_pin, ''), phone_number, sessions_revoked, alexa_enabled,
+	alexa_room_arn`
 
 const (
 	userQuery = `SELECT ` + userColumns + ` FROM users WHERE id = ?1 AND account_id = ?2`
@@ -19,21 +20,24 @@ const (
 	listUsersByKeyQuery = `SELECT ` + userColumns + ` FROM users
 		WHERE account_id = ?1 AND email_key = ?2 AND seq > ?3 AND (?4 = '' OR type = ?4) ORDER BY seq LIMIT ?5`
 	insertUserQuery = `INSERT INTO users (id, account_id, email, email_key, display_name, license, type,
-		registration, invitation, registered_on, invited_on, personal_pin, phone_number)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		registration, invitation, registered_on, invited_on, personal_pin, phone_number, sessions_revoked,
+		alexa_enabled, alexa_room_arn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 // CreateUser stores a new user and sets its Seq. The database refuses a
 // second user with the same e-mail key in the account, and a PIN in use.
 func (s *Store) CreateUser(ctx context.Context, u *belfry.User) error {
-	return insertUser(ctx, s.st.insertUser, u)
+	return s.write(ctx, func(tx *sql.Tx) error {
+		return insertUser(ctx, tx.StmtContext(ctx, s.st.insertUser), u)
+	})
 }
 
 // insertUser runs the prepared insertUserQuery, ins, for u.
 func insertUser(ctx context.Context, ins *sql.Stmt, u *belfry.User) error {
 	res, err := ins.ExecContext(ctx, u.ID, u.AccountID, u.Email, belfry.EmailKey(u.Email), u.DisplayName,
 		string(u.License), string(u.Type), string(u.Registration), string(u.Invitation),
-		micros(u.RegisteredOn), micros(u.InvitedOn), nullable(u.PersonalPIN), u.PhoneNumber)
+		micros(u.RegisteredOn), micros(u.InvitedOn), nullable(u.PersonalPIN), u.PhoneNumber,
+		micros(u.SessionsRevoked), u.AlexaForBusiness.Enabled, u.AlexaForBusiness.RoomARN)
 	if err != nil {
 		return userError(err, u)
 	}
@@ -78,7 +82,8 @@ func scanUser(row scanner) (*belfry.User, error) {
 	u := new(belfry.User)
 	err := row.Scan(&u.Seq, &u.ID, &u.AccountID, &u.Email, &u.DisplayName, &u.License, &u.Type,
 		&u.Registration, &u.Invitation, timeCol{&u.RegisteredOn}, timeCol{&u.InvitedOn},
-		&u.PersonalPIN, &u.PhoneNumber)
+		&u.PersonalPIN, &u.PhoneNumber, timeCol{&u.SessionsRevoked}, &u.AlexaForBusiness.Enabled,
+		&u.AlexaForBusiness.RoomARN)
 	if err != nil {
 		return nil, err
 	}

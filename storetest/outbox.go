@@ -262,6 +262,13 @@ func testAcceptOnce(t *testing.T, s belfry.Store) {
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("accepted user mismatch (-got +want):\n%s", diff)
 	}
+	left, err := s.QueuedMails(t.Context(), "", belfry.Page{Limit: 10})
+	if err != nil || len(left) != 0 {
+		t.Errorf("QueuedMails(after acceptance) = %d mails, %v; want the accepted invitation's e-mail cancelled", len(left), err)
+	}
+	if m := mailByID(t, s, items[0].Mail.ID); m.Status != belfry.MailCancelled || m.Link != "" || m.Text != "" {
+		t.Errorf("the accepted invitation's mail is %s with link %q; want Cancelled and scrubbed", m.Status, m.Link)
+	}
 	gotInv, _, err := s.InviteByToken(t.Context(), inv.TokenHash)
 	if err != nil || gotInv.Status != belfry.InviteAccepted || !gotInv.Accepted.Equal(at(500)) {
 		t.Errorf("invite after acceptance: %+v, %v; want Accepted at %v", gotInv, err, at(500))

@@ -41,6 +41,10 @@ func Run(t *testing.T, open func(t *testing.T) belfry.Store) {
 		{"Memberships", membershipTests},
 		{"Keys", keyTests},
 		{"Paging", pagingTests},
+		{"Lifecycle", lifecycleTests},
+		{"UserUpdates", userUpdateTests},
+		{"Settings", settingsTests},
+		{"Audit", auditTests},
 	} {
 		t.Run(group.name, func(t *testing.T) {
 			for _, tc := range group.tests {

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"path/filepath"
+	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,32 +15,53 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/chime"
 	"github.com/belfryhq/belfry"
 	"github.com/belfryhq/belfry/api"
-	"github.com/belfryhq/belfry/sqlite"
+	"github.com/belfryhq/belfry/mail"
 )
 
-// bench holds Belfry and the floor server, each on its own loopback port,
-// and the SDK clients that drive them.
+// bench holds Belfry (one server per replica) and the floor server, each on
+// its own loopback port, and the SDK clients that drive them: client c
+// talks to replica c mod the number of replicas.
 type bench struct {
-	store   *sqlite.Store
-	svc     *belfry.Service
+	db      *database
+	stores  []belfry.Store
+	svc     *belfry.Service // on the first replica, for seeding
 	servers []*http.Server
 	belfry  []*chime.Client
 	floor   []*chime.Client
 	root    *belfry.AccessKey
+	// transport is shared by all clients, with an idle connection kept
+	// for each.
+	transport http.RoundTripper
 }
 
-func newBench(ctx context.Context, dir string, clients int) (*bench, error) {
-	store, err := sqlite.Open(filepath.Join(dir, "belfry.db"))
+func newBench(ctx context.Context, dir string, clients int, db *database) (*bench, error) {
+	b := &bench{db: db, root: belfry.NewAccessKey("111122223333", "root", time.Now())}
+	var err error
+	if b.stores, err = db.open(ctx, dir); err != nil {
+		b.close()
+		return nil, err
+	}
+	var belfryURLs []string
+	for _, store := range b.stores {
+		// Like a Belfry with no mail server configured: each invitation's
+		// e-mail is composed and queued for an operator to hand out.
+		svc := &belfry.Service{Store: store, Invitations: belfry.Invitations{
+			PublicURL: "http://belfry.example", Composer: mail.DefaultTemplates(),
+		}}
+		if b.svc == nil {
+			b.svc = svc
+		}
+		u, err := b.listen(api.New(api.Config{Service: svc, Root: b.root}))
+		if err != nil {
+			return nil, err
+		}
+		belfryURLs = append(belfryURLs, u)
+	}
+	floorDB, create, insert, err := db.floorDB(dir)
 	if err != nil {
 		return nil, err
 	}
-	b := &bench{store: store, svc: &belfry.Service{Store: store}}
-	b.root = belfry.NewAccessKey("111122223333", "root", time.Now())
-	belfryURL, err := b.listen(api.New(api.Config{Service: b.svc, Root: b.root}))
-	if err != nil {
-		return nil, err
-	}
-	floor, err := newFloor(filepath.Join(dir, "floor.db"), b.root)
+	floor, err := newFloor(floorDB, create, insert, b.root)
 	if err != nil {
 		return nil, err
 	}
@@ -53,10 +74,11 @@ func newBench(ctx context.Context, dir string, clients int) (*bench, error) {
 	// then open a new connection on most requests.
 	httpClient := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
 		t.MaxIdleConnsPerHost = clients * 2
-		t.MaxIdleConns = clients * 4
+		t.MaxIdleConns = clients * 16
 	})
-	for range clients {
-		b.belfry = append(b.belfry, b.client(belfryURL, httpClient))
+	b.transport = httpClient.GetTransport()
+	for c := range clients {
+		b.belfry = append(b.belfry, b.client(belfryURLs[c%len(belfryURLs)], httpClient))
 		b.floor = append(b.floor, b.client(floorURL, httpClient))
 	}
 	return b, nil
@@ -87,7 +109,12 @@ func (b *bench) close() {
 	for _, s := range b.servers {
 		s.Close()
 	}
-	b.store.Close()
+	for _, s := range b.stores {
+		s.Close()
+	}
+	if err := b.db.drop(); err != nil {
+		fmt.Fprintln(os.Stderr, "belfry-bench: dropping the run's schema:", err)
+	}
 }
 
 // ctx is a context that carries the root caller, for seeding through the

@@ -16,9 +16,10 @@ import (
 )
 
 // floor is the least a CreateUser server can do: verify the SigV4 signature
-// and insert one row into SQLite, with the same driver, pragmas and single
-// writer connection as Belfry's store. It validates nothing, checks no
-// account and answers a fixed shape.
+// and insert one row into the database Belfry runs on: SQLite with the same
+// driver, pragmas and single writer connection as Belfry's store, or the
+// same PostgreSQL database. It validates nothing, checks no account and
+// answers a fixed shape.
 type floor struct {
 	db       *sql.DB
 	insert   *sql.Stmt
@@ -34,23 +35,23 @@ func (r rootKeys) Secret(_ context.Context, id string) (string, error) {
 	return r.k.Secret, nil
 }
 
-func newFloor(path string, root *belfry.AccessKey) (*floor, error) {
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
-		"?_pragma=busy_timeout(5000)&_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"
-	db, err := sql.Open("sqlite", dsn)
+func newFloor(db *sql.DB, create, insert string, root *belfry.AccessKey) (*floor, error) {
+	if _, err := db.Exec(create); err != nil {
+		return nil, err
+	}
+	stmt, err := db.Prepare(insert)
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(1)
-	if _, err := db.Exec(`CREATE TABLE users (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, email TEXT NOT NULL)`); err != nil {
-		return nil, err
-	}
-	insert, err := db.Prepare(`INSERT INTO users (id, account_id, email) VALUES (?, ?, ?)`)
-	if err != nil {
-		return nil, err
-	}
-	return &floor{db: db, insert: insert,
+	return &floor{db: db, insert: stmt,
 		verifier: &sigv4.Verifier{Service: "chime", Region: "us-east-1", Keys: rootKeys{root}}}, nil
+}
+
+// sqliteDSN is the data source name of the floor's SQLite file: the same
+// driver, pragmas and single writer connection as Belfry's store.
+func sqliteDSN(path string) string {
+	return "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_pragma=busy_timeout(5000)&_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"
 }
 
 func (f *floor) ServeHTTP(w http.ResponseWriter, r *http.Request) {

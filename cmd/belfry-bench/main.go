@@ -25,10 +25,17 @@ import (
 func main() {
 	duration := flag.Duration("duration", 10*time.Second, "how long each scenario runs")
 	clients := flag.Int("clients", 32, "concurrent clients")
-	only := flag.String("only", "", "comma-separated scenarios to run (default all): floor, CreateUser, InviteUsers50, CreateRoomMembership, ListUsers1k, ListUsers100k")
+	only := flag.String("only", "", "comma-separated scenarios to run (default all): floor, CreateUser, InviteUsers50, InviteUsers50+smtp, InviteUsers50+slowsmtp, InviteUsers50+downsmtp, CreateRoomMembership, ListUsers1k, ListUsers100k")
 	listUsers := flag.Int("list-users", 100_000, "users in the large account for ListUsers100k")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
+	db := new(database)
+	flag.StringVar(&db.url, "database-url", "", "run Belfry on this PostgreSQL database, in a fresh schema dropped afterwards (default SQLite in a temporary directory)")
+	flag.IntVar(&db.replicas, "replicas", 1, "Belfry servers on the one PostgreSQL database, clients spread over them round-robin")
 	flag.Parse()
+	if err := db.check(); err != nil {
+		fmt.Fprintln(os.Stderr, "belfry-bench:", err)
+		os.Exit(2)
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -38,21 +45,21 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*duration, *clients, *only, *listUsers); err != nil {
+	if err := run(*duration, *clients, *only, *listUsers, db); err != nil {
 		fmt.Fprintln(os.Stderr, "belfry-bench:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(duration time.Duration, clients int, only string, listUsers int) error {
+func run(duration time.Duration, clients int, only string, listUsers int, db *database) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "belfry-bench-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	b, err := newBench(ctx, dir, clients)
+	b, err := newBench(ctx, dir, clients, db)
 	if err != nil {
 		return err
 	}
@@ -60,10 +67,10 @@ func run(duration time.Duration, clients int, only string, listUsers int) error 
 	selected := func(name string) bool {
 		return only == "" || strings.Contains(","+only+",", ","+name+",")
 	}
-	fmt.Printf("belfry-bench: %d clients, %s per scenario, GOMAXPROCS %d, %d CPUs, %s\n\n",
-		clients, duration, runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.Version())
+	fmt.Printf("belfry-bench: %d clients, %s per scenario, GOMAXPROCS %d, %d CPUs, %s\nstore: %s\n\n",
+		clients, duration, runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.Version(), db)
 	var results []result
-	for _, sc := range b.scenarios(listUsers) {
+	for _, sc := range b.scenarios(dir, listUsers) {
 		if !selected(sc.name) {
 			continue
 		}
@@ -76,11 +83,11 @@ func run(duration time.Duration, clients int, only string, listUsers int) error 
 		results = append(results, r)
 		fmt.Fprintf(os.Stderr, "  done: %s\n", sc.name)
 	}
-	report(results)
+	report(results, db)
 	return nil
 }
 
-func report(results []result) {
+func report(results []result, db *database) {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "scenario\trequests\terrors\treq/s\tp50\tp99\t")
 	var floor, createUser float64
@@ -96,7 +103,11 @@ func report(results []result) {
 	}
 	tw.Flush()
 	if floor > 0 && createUser > 0 {
-		fmt.Printf("\nCreateUser reaches %.0f%% of the floor (bare SigV4 check + one SQLite insert)\n", 100*createUser/floor)
+		kind := "SQLite"
+		if db.postgres() {
+			kind = "PostgreSQL"
+		}
+		fmt.Printf("\nCreateUser reaches %.0f%% of the floor (bare SigV4 check + one %s insert)\n", 100*createUser/floor, kind)
 	}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
@@ -106,6 +117,9 @@ func report(results []result) {
 			ru.Maxrss/1024, ms.HeapInuse>>20)
 	}
 	for _, r := range results {
+		if r.note != "" {
+			fmt.Printf("%s: %s\n", r.name, r.note)
+		}
 		if r.firstErr != nil {
 			fmt.Printf("first error in %s: %v\n", r.name, r.firstErr)
 		}

@@ -14,6 +14,8 @@ type scenario struct {
 	name  string
 	setup func(ctx context.Context) error
 	do    func(ctx context.Context, client, n int) error
+	// report, when set, is called after the run for a line of its own.
+	report func() string
 }
 
 type result struct {
@@ -23,6 +25,7 @@ type result struct {
 	elapsed   time.Duration
 	latencies []time.Duration
 	firstErr  error
+	note      string
 }
 
 func (r result) rate() float64 { return float64(r.requests) / r.elapsed.Seconds() }
@@ -75,6 +78,9 @@ func measure(ctx context.Context, sc scenario, clients int, d time.Duration) res
 	wg.Wait()
 	res.elapsed = time.Since(start)
 	res.requests = len(res.latencies)
+	if sc.report != nil {
+		res.note = sc.report()
+	}
 	slices.Sort(res.latencies)
 	return res
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/belfryhq/belfry"
 )
 
-func (b *bench) scenarios(bigAccount int) []scenario {
+func (b *bench) scenarios(dir string, bigAccount int) []scenario {
 	var (
 		userAccount, teamAccount, roomAccount string
 		rooms, members                        []string
@@ -54,6 +54,9 @@ func (b *bench) scenarios(bigAccount int) []scenario {
 				return err
 			},
 		},
+		b.mailScenario(dir, mailHealthy),
+		b.mailScenario(dir, mailSlow),
+		b.mailScenario(dir, mailDown),
 		{
 			name: "CreateRoomMembership",
 			setup: func(ctx context.Context) (err error) {

@@ -23,6 +23,21 @@ type Config struct {
 	Endpoint  string
 	LogFormat string
 	LogLevel  string
+	// DatabaseURL names a PostgreSQL database that replicas share; empty
+	// means SQLite in DataDir.
+	DatabaseURL string
+
+	InviteTTL      time.Duration
+	InviteWait     time.Duration
+	SMTPURL        string
+	MailFrom       string
+	MailReplyTo    string
+	MailTemplates  string
+	MailRetryFirst time.Duration
+
+	PurgeInterval time.Duration
+
+	envErrs []error
 
 	RootAccessKeyID     string
 	RootSecretAccessKey string
@@ -46,6 +61,22 @@ func env(name, def string) string {
 	return def
 }
 
+// envDuration reads a duration from the environment, remembering a value
+// that does not parse so that start-up fails with it rather than running
+// on a default the operator did not ask for.
+func (c *Config) envDuration(name string, def time.Duration) time.Duration {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not a duration such as 30s or 168h", name, v))
+		return def
+	}
+	return d
+}
+
 // bind registers the flags that every command shares.
 func (c *Config) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.DataDir, "data-dir", env("BELFRY_DATA_DIR", defaultDataDir()), "where Belfry keeps its database and root credentials (BELFRY_DATA_DIR)")
@@ -59,7 +90,16 @@ func (c *Config) bindServe(fs *flag.FlagSet) {
 	c.bind(fs)
 	fs.StringVar(&c.Addr, "addr", env("BELFRY_ADDR", "127.0.0.1:8080"), "listen address (BELFRY_ADDR)")
 	fs.StringVar(&c.PublicURL, "public-url", env("BELFRY_PUBLIC_URL", ""), "the address users reach Belfry at, for links in e-mail (BELFRY_PUBLIC_URL; default http://ADDR)")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("BELFRY_DATABASE_URL", ""), "PostgreSQL database that several replicas share: postgres://user:pass@host:5432/db; empty keeps SQLite in the data directory (BELFRY_DATABASE_URL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("BELFRY_LOG_FORMAT", "text"), "log format: text or json (BELFRY_LOG_FORMAT)")
+	fs.DurationVar(&c.InviteTTL, "invite-ttl", c.envDuration("BELFRY_INVITE_TTL", belfry.DefaultInviteTTL), "how long an invitation link works (BELFRY_INVITE_TTL)")
+	fs.DurationVar(&c.InviteWait, "invite-wait", c.envDuration("BELFRY_INVITE_WAIT", belfry.DefaultInviteWait), "how long InviteUsers waits for its e-mail to be delivered (BELFRY_INVITE_WAIT)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", env("BELFRY_SMTP_URL", ""), "mail server: smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://...; empty keeps invitations for the operator to hand out (BELFRY_SMTP_URL)")
+	fs.StringVar(&c.MailFrom, "mail-from", env("BELFRY_MAIL_FROM", "Belfry <belfry@localhost>"), "sender of invitation e-mail (BELFRY_MAIL_FROM)")
+	fs.StringVar(&c.MailReplyTo, "mail-reply-to", env("BELFRY_MAIL_REPLY_TO", ""), "where replies to invitation e-mail go (BELFRY_MAIL_REPLY_TO)")
+	fs.StringVar(&c.MailTemplates, "mail-templates", env("BELFRY_MAIL_TEMPLATES", ""), "directory of templates that override the invitation e-mail's (BELFRY_MAIL_TEMPLATES)")
+	fs.DurationVar(&c.MailRetryFirst, "mail-retry-first", c.envDuration("BELFRY_MAIL_RETRY_FIRST", 30*time.Second), "delay before the first retry of a failed delivery; later ones double (BELFRY_MAIL_RETRY_FIRST)")
+	c.bindPurge(fs)
 	fs.StringVar(&c.LogLevel, "log-level", env("BELFRY_LOG_LEVEL", "info"), "log level: debug, info (logs every request), warn or error (BELFRY_LOG_LEVEL)")
 }
 

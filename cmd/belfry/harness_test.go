@@ -132,6 +132,10 @@ type startOptions struct {
 	DataDir  string // empty means a fresh t.TempDir()
 	NoRoot   bool   // leave BELFRY_ROOT_* unset
 	ExtraEnv []string
+	// Addr is where Belfry listens, for a test that must know it before
+	// the start (to set BELFRY_PUBLIC_URL); empty means a free port of
+	// 127.0.0.1, another one at each attempt.
+	Addr string
 }
 
 // startBelfry starts `belfry serve` on a free port of 127.0.0.1 and waits
@@ -161,7 +165,10 @@ func startBelfry(t *testing.T, opts startOptions) *proc {
 
 func launch(t *testing.T, bin string, opts startOptions) *proc {
 	t.Helper()
-	addr := freeAddr(t)
+	addr := opts.Addr
+	if addr == "" {
+		addr = freeAddr(t)
+	}
 	env := cleanEnv("BELFRY_ADDR="+addr, "BELFRY_DATA_DIR="+opts.DataDir, "BELFRY_LOG_LEVEL=info")
 	if !opts.NoRoot {
 		env = append(env, rootEnv()...)

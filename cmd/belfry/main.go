@@ -5,6 +5,9 @@
 //	belfry keys create --aws-account-id ID [--name N]  make an access key
 //	belfry keys list                                   list access keys
 //	belfry keys revoke ACCESS_KEY_ID                   revoke an access key
+//	belfry domain release DOMAIN                       release a domain, suspending its users
+//	belfry accounts restore ACCOUNT_ID                 bring back an account deleted less than 90 days ago
+//	belfry audit [--since T] [--account ID] [--limit N] print the audit log as JSON lines
 //
 // Configuration comes from flags and BELFRY_* environment variables; see the
 // README's configuration table.
@@ -43,6 +46,12 @@ func run(ctx context.Context, args []string) error {
 		return domainCommand(ctx, args)
 	case "keys":
 		return keysCommand(ctx, args)
+	case "invitations":
+		return invitationsCommand(ctx, args)
+	case "accounts":
+		return accountsCommand(ctx, args)
+	case "audit":
+		return auditCommand(ctx, args)
 	case "help":
 		fmt.Print(usage)
 		return nil
@@ -56,4 +65,9 @@ const usage = `usage:
   belfry keys create --aws-account-id ID [--name N]   create an access key for a 12-digit AWS account ID
   belfry keys list                                    list access keys
   belfry keys revoke ACCESS_KEY_ID                    revoke an access key
+  belfry domain release DOMAIN                        release a claimed domain; its users are suspended
+  belfry accounts restore ACCOUNT_ID                  bring back an account deleted less than 90 days ago
+  belfry audit [--since RFC3339] [--account ID] [--limit N]
+                                                      print the audit log as JSON lines, oldest first
+  belfry invitations list [--account-id ID]           list undelivered invitations with their accept links
 `

@@ -39,6 +39,9 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 func domainCommand(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "release" {
+		return domainRelease(ctx, args[1:])
+	}
 	if len(args) == 0 || args[0] != "claim" {
 		return fmt.Errorf("usage: belfry domain claim ACCOUNT_ID DOMAIN --type EnterpriseLWA|EnterpriseDirectory|EnterpriseOIDC")
 	}

@@ -2,18 +2,23 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/belfryhq/belfry"
 	"github.com/belfryhq/belfry/api"
-	"github.com/belfryhq/belfry/sqlite"
+	"github.com/belfryhq/belfry/console"
 )
 
 func serve(ctx context.Context, args []string) error {
@@ -21,6 +26,9 @@ func serve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("belfry serve", flag.ContinueOnError)
 	cfg.bindServe(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := errors.Join(cfg.envErrs...); err != nil {
 		return err
 	}
 	srv, err := newServer(&cfg)
@@ -37,6 +45,10 @@ type server struct {
 	store belfry.Store
 	http  *http.Server
 	ln    net.Listener
+	// background holds the workers that run beside the HTTP server, each
+	// until its context ends.
+	background []func(ctx context.Context) error
+	log        *slog.Logger
 }
 
 func newServer(cfg *Config) (*server, error) {
@@ -45,6 +57,9 @@ func newServer(cfg *Config) (*server, error) {
 		return nil, err
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, err
+	}
+	if err := cfg.checkDatabase(); err != nil {
 		return nil, err
 	}
 	root, fresh, err := cfg.rootKey(true)
@@ -56,7 +71,7 @@ func newServer(cfg *Config) (*server, error) {
 			"  AWS_ACCESS_KEY_ID=%s\n  AWS_SECRET_ACCESS_KEY=%s\n  AWS account ID: %s\n",
 			filepath.Join(cfg.DataDir, rootFile), root.ID, root.Secret, root.AwsAccountID)
 	}
-	store, err := sqlite.Open(filepath.Join(cfg.DataDir, "belfry.db"))
+	store, err := openStore(context.Background(), cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -68,14 +83,27 @@ func newServer(cfg *Config) (*server, error) {
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = "http://" + ln.Addr().String()
 	}
-	handler := api.New(api.Config{Service: &belfry.Service{Store: store}, Root: root, Logger: log})
-	s := &server{cfg: cfg, store: store, ln: ln, http: &http.Server{
-		Handler:           handler,
+	svc := &belfry.Service{Store: store, Invitations: belfry.Invitations{
+		PublicURL: cfg.PublicURL, TTL: cfg.InviteTTL, Wait: cfg.InviteWait, ReplyTo: cfg.MailReplyTo,
+	}}
+	s := &server{cfg: cfg, store: store, ln: ln, log: log}
+	if err := s.setUpMail(svc, log); err != nil {
+		store.Close()
+		ln.Close()
+		return nil, err
+	}
+	s.background = append(s.background, purgeWorker(svc, cfg.PurgeInterval, log))
+	chime := api.New(api.Config{Service: svc, Root: root, Logger: log})
+	pages := console.New(console.Config{
+		Service: svc, SessionKey: sessionKey(root), Secure: strings.HasPrefix(cfg.PublicURL, "https:"), Logger: log,
+	})
+	s.http = &http.Server{
+		Handler:           front(chime, pages),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          nil,
-	}}
+	}
 	log.Info("belfry listening", "addr", ln.Addr().String(), "data_dir", cfg.DataDir,
 		"public_url", cfg.PublicURL, "aws_account_id", root.AwsAccountID)
 	return s, nil
@@ -86,6 +114,21 @@ func newServer(cfg *Config) (*server, error) {
 func (s *server) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.ln) }()
+	bg, stopBackground := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, run := range s.background {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(bg); err != nil && !errors.Is(err, context.Canceled) {
+				s.log.Error("background worker stopped", "error", err)
+			}
+		}()
+	}
+	// Workers stop after the HTTP server, so that requests in flight can
+	// still count on them, and before the store closes.
+	defer wg.Wait()
+	defer stopBackground()
 	select {
 	case err := <-errc:
 		return err
@@ -103,3 +146,23 @@ func (s *server) Run(ctx context.Context) error {
 }
 
 func (s *server) Close() error { return s.store.Close() }
+
+// front sends Belfry's web pages to the console and everything else to the
+// Chime API.
+func front(chime, pages http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if console.Owns(r.URL.Path) {
+			pages.ServeHTTP(w, r)
+			return
+		}
+		chime.ServeHTTP(w, r)
+	})
+}
+
+// sessionKey derives the key that signs page sessions from the root
+// secret, which every replica shares.
+func sessionKey(root *belfry.AccessKey) []byte {
+	mac := hmac.New(sha256.New, []byte(root.Secret))
+	mac.Write([]byte("belfry console session key v1"))
+	return mac.Sum(nil)
+}

@@ -1,4 +1,9 @@
-package mail
+// Package smtptest runs a real SMTP server over TCP on 127.0.0.1 for tests,
+// built on go-smtp, so that Belfry's mail is tested against what a mail
+// server does rather than against a fake sender: it records what it
+// receives, and can be stopped, restarted on the same port, slowed down or
+// told to refuse recipients.
+package smtptest
 
 import (
 	"bytes"
@@ -23,16 +28,16 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
-// testServer is a real SMTP server over TCP on 127.0.0.1, built on
-// go-smtp, that records what it receives and can be told to misbehave.
-type testServer struct {
+// Server is a running test mail server. Its methods are safe for
+// concurrent use.
+type Server struct {
 	addr string
-	opts serverOptions
+	opts Options
 
 	mu       sync.Mutex
 	srv      *smtp.Server
 	l        net.Listener
-	received []received
+	received []Message
 	arrived  chan struct{} // closed and replaced at each received message
 	refuse   map[string]*smtp.SMTPError
 	delay    time.Duration
@@ -40,7 +45,8 @@ type testServer struct {
 	rcpts    map[string]int // RCPT TO commands by address, refused ones too
 }
 
-type serverOptions struct {
+// Options says what the server asks of its clients.
+type Options struct {
 	// TLS offers STARTTLS with a self-signed certificate.
 	TLS bool
 	// Implicit speaks TLS from the first byte (smtps).
@@ -50,8 +56,8 @@ type serverOptions struct {
 	User, Password string
 }
 
-// received is one message as the server took it.
-type received struct {
+// Message is one message as the server took it.
+type Message struct {
 	From string
 	To   []string
 	Data []byte
@@ -59,31 +65,33 @@ type received struct {
 	User string
 }
 
-// header parses the message's header.
-func (r received) header(t testing.TB) netmail.Header {
+// Header parses the message's header, failing t if it does not parse.
+func (m Message) Header(t testing.TB) netmail.Header {
 	t.Helper()
-	m, err := netmail.ReadMessage(bytes.NewReader(r.Data))
+	msg, err := netmail.ReadMessage(bytes.NewReader(m.Data))
 	if err != nil {
-		t.Fatalf("received message does not parse: %v\n%s", err, r.Data)
+		t.Fatalf("received message does not parse: %v\n%s", err, m.Data)
 	}
-	return m.Header
+	return msg.Header
 }
 
-func startServer(t testing.TB, opts serverOptions) *testServer {
+// Start starts a server on a free port of 127.0.0.1; it stops when t ends.
+func Start(t testing.TB, opts Options) *Server {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &testServer{addr: l.Addr().String(), opts: opts, arrived: make(chan struct{}),
+	s := &Server{addr: l.Addr().String(), opts: opts, arrived: make(chan struct{}),
 		refuse: map[string]*smtp.SMTPError{}, conns: map[*smtp.Conn]bool{}, rcpts: map[string]int{}}
 	s.serve(l)
 	t.Cleanup(s.Stop)
 	return s
 }
 
-// URL is the BELFRY_SMTP_URL that reaches the server.
-func (s *testServer) URL() string {
+// URL is the BELFRY_SMTP_URL that reaches the server. It stays the same
+// across Stop and Restart.
+func (s *Server) URL() string {
 	scheme := "smtp"
 	if s.opts.Implicit {
 		scheme = "smtps"
@@ -95,7 +103,7 @@ func (s *testServer) URL() string {
 	return scheme + "://" + user + s.addr + "?insecure_skip_verify=true&timeout=5s"
 }
 
-func (s *testServer) serve(l net.Listener) {
+func (s *Server) serve(l net.Listener) {
 	srv := smtp.NewServer(s)
 	srv.Domain = "mx.test"
 	srv.AllowInsecureAuth = true
@@ -114,7 +122,7 @@ func (s *testServer) serve(l net.Listener) {
 }
 
 // Stop closes the listener and every connection: the mail server is down.
-func (s *testServer) Stop() {
+func (s *Server) Stop() {
 	s.mu.Lock()
 	srv, l := s.srv, s.l
 	s.srv, s.l = nil, nil
@@ -127,8 +135,9 @@ func (s *testServer) Stop() {
 	}
 }
 
-// Restart brings the server back on the same port.
-func (s *testServer) Restart(t testing.TB) {
+// Restart brings the server back on the same port, keeping what it has
+// received and been told.
+func (s *Server) Restart(t testing.TB) {
 	t.Helper()
 	var l net.Listener
 	var err error
@@ -145,7 +154,7 @@ func (s *testServer) Restart(t testing.TB) {
 }
 
 // Refuse makes RCPT TO rcpt answer code and text: 4xx or 5xx.
-func (s *testServer) Refuse(rcpt string, code int, text string) {
+func (s *Server) Refuse(rcpt string, code int, text string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.refuse[strings.ToLower(rcpt)] = &smtp.SMTPError{
@@ -154,7 +163,7 @@ func (s *testServer) Refuse(rcpt string, code int, text string) {
 }
 
 // Accept undoes Refuse.
-func (s *testServer) Accept(rcpt string) {
+func (s *Server) Accept(rcpt string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.refuse, strings.ToLower(rcpt))
@@ -163,35 +172,37 @@ func (s *testServer) Accept(rcpt string) {
 // SetDelay makes the server take d to answer each RCPT TO: slow, and
 // before the message is handed over, so a client that gives up while
 // waiting has not delivered it.
-func (s *testServer) SetDelay(d time.Duration) {
+func (s *Server) SetDelay(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.delay = d
 }
 
 // Received returns the messages received so far.
-func (s *testServer) Received() []received {
+func (s *Server) Received() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]received(nil), s.received...)
+	return append([]Message(nil), s.received...)
 }
 
 // Connections returns how many connections clients opened.
-func (s *testServer) Connections() int {
+func (s *Server) Connections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.conns)
 }
 
-// Rcpts returns how many times RCPT TO named addr.
-func (s *testServer) Rcpts(addr string) int {
+// Rcpts returns how many times RCPT TO named addr, compared
+// case-insensitively; refused recipients count too.
+func (s *Server) Rcpts(addr string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.rcpts[strings.ToLower(addr)]
 }
 
-// WaitFor waits until n messages have arrived, failing the test after d.
-func (s *testServer) WaitFor(t testing.TB, n int, d time.Duration) []received {
+// WaitFor waits until n messages have arrived and returns those received,
+// failing the test after d.
+func (s *Server) WaitFor(t testing.TB, n int, d time.Duration) []Message {
 	t.Helper()
 	deadline := time.After(d)
 	for {
@@ -210,7 +221,7 @@ func (s *testServer) WaitFor(t testing.TB, n int, d time.Duration) []received {
 }
 
 // NewSession implements smtp.Backend.
-func (s *testServer) NewSession(c *smtp.Conn) (smtp.Session, error) {
+func (s *Server) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	s.mu.Lock()
 	s.conns[c] = true
 	s.mu.Unlock()
@@ -218,10 +229,10 @@ func (s *testServer) NewSession(c *smtp.Conn) (smtp.Session, error) {
 }
 
 type session struct {
-	s    *testServer
+	s    *Server
 	c    *smtp.Conn
 	user string
-	msg  received
+	msg  Message
 }
 
 func (se *session) AuthMechanisms() []string {
@@ -245,7 +256,7 @@ func (se *session) Mail(from string, _ *smtp.MailOptions) error {
 	if se.s.opts.User != "" && se.user == "" {
 		return smtp.ErrAuthRequired
 	}
-	se.msg = received{From: from}
+	se.msg = Message{From: from}
 	return nil
 }
 
@@ -277,7 +288,7 @@ func (se *session) Data(r io.Reader) error {
 	return nil
 }
 
-func (se *session) Reset()        { se.msg = received{} }
+func (se *session) Reset()        { se.msg = Message{} }
 func (se *session) Logout() error { return nil }
 
 // testTLSConfig is a self-signed certificate for 127.0.0.1.

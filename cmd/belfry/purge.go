@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/belfryhq/belfry"
+)
+
+// defaultPurgeInterval is how often the server looks for deleted accounts
+// past their 90 days. Purging late by an hour harms no one.
+const defaultPurgeInterval = time.Hour
+
+// bindPurge registers the purge's flag. Its environment variable is checked
+// here, like the flag, so that a zero or negative interval stops the start.
+func (c *Config) bindPurge(fs *flag.FlagSet) {
+	c.PurgeInterval = c.envDuration("BELFRY_PURGE_INTERVAL", defaultPurgeInterval)
+	if c.PurgeInterval <= 0 {
+		c.envErrs = append(c.envErrs, fmt.Errorf("BELFRY_PURGE_INTERVAL=%s must be positive", c.PurgeInterval))
+		c.PurgeInterval = defaultPurgeInterval
+	}
+	fs.Var(positiveDuration{&c.PurgeInterval}, "purge-interval",
+		"how often deleted accounts past their 90 days are purged (BELFRY_PURGE_INTERVAL)")
+}
+
+// positiveDuration is a flag.Value that refuses durations that are not
+// positive, which a ticker cannot run on.
+type positiveDuration struct{ d *time.Duration }
+
+func (p positiveDuration) String() string {
+	if p.d == nil {
+		return defaultPurgeInterval.String()
+	}
+	return p.d.String()
+}
+
+func (p positiveDuration) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	if d <= 0 {
+		return errors.New("must be positive")
+	}
+	*p.d = d
+	return nil
+}
+
+// purgeWorker returns the background worker that removes, every interval,
+// the accounts deleted more than belfry.DeletedAccountRetention ago. It
+// purges once at start, so that a server that was down catches up, and
+// stops when its context ends. A failed round is logged and retried at the
+// next tick: the accounts wait, which loses nothing.
+func purgeWorker(svc *belfry.Service, interval time.Duration, log *slog.Logger) func(context.Context) error {
+	return func(ctx context.Context) error {
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			n, err := svc.PurgeDeletedAccounts(ctx)
+			switch {
+			case ctx.Err() != nil:
+				return ctx.Err()
+			case err != nil:
+				log.Error("purging deleted accounts failed; trying again later", "error", err, "purged", n)
+			case n > 0:
+				log.Info("purged deleted accounts", "accounts", n)
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-tick.C:
+			}
+		}
+	}
+}

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/postgres"
+	"github.com/belfryhq/belfry/sqlite"
+)
+
+// usesPostgres reports whether the configuration names a PostgreSQL
+// database, which several replicas may share, instead of the SQLite file in
+// the data directory.
+func (c *Config) usesPostgres() bool {
+	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// checkDatabase refuses what would let replicas part ways: a database URL
+// that Belfry cannot use (falling back to a SQLite file of its own would
+// split the data silently), and PostgreSQL without a root key in the
+// environment, which every replica must share (docs/decisions.md).
+func (c *Config) checkDatabase() error {
+	switch {
+	case c.DatabaseURL == "":
+		return nil
+	case !c.usesPostgres():
+		return fmt.Errorf("BELFRY_DATABASE_URL must be a postgres:// or postgresql:// URL; leave it empty for SQLite in the data directory")
+	case c.RootAccessKeyID == "" || c.RootSecretAccessKey == "" || c.RootAwsAccountID == "":
+		return errors.New("on PostgreSQL every replica must have the same root key: set BELFRY_ROOT_ACCESS_KEY_ID, " +
+			"BELFRY_ROOT_SECRET_ACCESS_KEY and BELFRY_ROOT_AWS_ACCOUNT_ID (see docs/decisions.md)")
+	}
+	return nil
+}
+
+// openStore opens the store that the configuration names: PostgreSQL when
+// DatabaseURL is set, else SQLite in the data directory.
+func openStore(ctx context.Context, c *Config) (belfry.Store, error) {
+	if c.usesPostgres() {
+		return postgres.Open(ctx, c.DatabaseURL)
+	}
+	return sqlite.Open(filepath.Join(c.DataDir, "belfry.db"))
+}

@@ -1,0 +1,125 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+
+	"github.com/belfryhq/belfry"
+	"github.com/jackc/pgx/v5"
+)
+
+const (
+	// memberUserQuery resolves a user member and locks its row, so that
+	// the count of the rooms it is in stays true until the insert commits.
+	memberUserQuery = `SELECT email, display_name FROM users WHERE id = $1 AND account_id = $2 FOR NO KEY UPDATE`
+	// lockRoomQuery answers the room's account and locks its row, so that
+	// the count of its members stays true until the insert commits.
+	lockRoomQuery = `SELECT account_id FROM rooms WHERE id = $1 FOR NO KEY UPDATE`
+	// membershipCountsQuery runs after the locks, as a statement of its
+	// own, so that it counts what their previous holders committed.
+	membershipCountsQuery = `SELECT (SELECT count(*) FROM memberships WHERE room_id = $1),
+		(SELECT count(*) FROM memberships WHERE member_id = $2)`
+	insertMembershipQuery = `INSERT INTO memberships (room_id, member_id, member_type, role, invited_by, updated)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq`
+	listMembershipsQuery = `SELECT m.seq, m.room_id, m.member_id, m.member_type, m.role, m.invited_by, m.updated,
+		coalesce(u.email, ''), coalesce(u.display_name, ''), coalesce(u.account_id, '')
+		FROM memberships m LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+		WHERE m.room_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3`
+)
+
+// CreateMembership adds m to its room, a room of account accountID, in one
+// transaction of two round trips (twoStep): the first resolves m.Member,
+// locks the member's row and then the room's (always in that order, so
+// that two of them cannot deadlock) and counts both; the second, once the
+// limits are checked, inserts. The database refuses a member already in
+// the room.
+func (s *Store) CreateMembership(ctx context.Context, accountID string, m *belfry.Membership) error {
+	var st membershipState
+	return s.twoStep(ctx, func() *batch {
+		st = membershipState{}
+		return st.read(accountID, m)
+	}, func() (*batch, error) {
+		if err := st.check(accountID, m); err != nil {
+			return nil, err
+		}
+		b := new(batch)
+		b.queue(insertMembershipQuery, []any{m.RoomID, m.Member.ID, string(m.Member.Type), string(m.Role),
+			m.InvitedBy, ts(m.Updated)}, func(r pgx.BatchResults) error {
+			return membershipError(r.QueryRow().Scan(&m.Seq), m)
+		})
+		return b, nil
+	})
+}
+
+// membershipState is what CreateMembership reads before it decides.
+type membershipState struct {
+	member, room   bool   // whether the member and the room were found
+	roomAccount    string // the room's account
+	members, rooms int    // the room's members, and the rooms of the member
+}
+
+// read returns the statements that fill st and take the locks.
+func (st *membershipState) read(accountID string, m *belfry.Membership) *batch {
+	b := new(batch)
+	b.queue(memberUserQuery, []any{m.Member.ID, accountID}, func(r pgx.BatchResults) error {
+		st.member = true
+		return optional(r.QueryRow().Scan(&m.Member.Email, &m.Member.FullName), &st.member)
+	})
+	b.queue(lockRoomQuery, []any{m.RoomID}, func(r pgx.BatchResults) error {
+		st.room = true
+		return optional(r.QueryRow().Scan(&st.roomAccount), &st.room)
+	})
+	b.queue(membershipCountsQuery, []any{m.RoomID, m.Member.ID}, func(r pgx.BatchResults) error {
+		return internal(r.QueryRow().Scan(&st.members, &st.rooms))
+	})
+	return b
+}
+
+// check decides, from st, whether m may be made: the member must be a user
+// of accountID (bots will join here), the room a room of accountID, and
+// neither of them full.
+func (st *membershipState) check(accountID string, m *belfry.Membership) error {
+	switch {
+	case !st.member:
+		return belfry.Errorf(belfry.NotFound, "member %s not found in account %s", m.Member.ID, accountID)
+	case !st.room || st.roomAccount != accountID:
+		return belfry.Errorf(belfry.NotFound, "room %s not found in account %s", m.RoomID, accountID)
+	case st.members >= belfry.MaxMembersPerRoom:
+		return belfry.Errorf(belfry.LimitExceeded, "room %s has %d members, the most it can have", m.RoomID, st.members)
+	case st.rooms >= belfry.MaxMembershipsPerUser:
+		return belfry.Errorf(belfry.LimitExceeded, "member %s is in %d rooms, the most a member can be in", m.Member.ID, st.rooms)
+	}
+	m.Member.Type, m.Member.AccountID = belfry.MemberUser, accountID
+	return nil
+}
+
+// optional turns a scan that found no row into found = false, and other
+// errors into internal ones.
+func optional(err error, found *bool) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		*found = false
+		return nil
+	}
+	return internal(err)
+}
+
+// ListMemberships returns a page of a room's memberships in the order they
+// were made, each with its member filled in.
+func (s *Store) ListMemberships(ctx context.Context, roomID string, p belfry.Page) ([]*belfry.Membership, error) {
+	rows, err := s.pool.Query(ctx, listMembershipsQuery, roomID, p.After, limit(p))
+	if err != nil {
+		return nil, internal(err)
+	}
+	defer rows.Close()
+	list := make([]*belfry.Membership, 0, capacity(p))
+	for rows.Next() {
+		m := new(belfry.Membership)
+		err := rows.Scan(&m.Seq, &m.RoomID, &m.Member.ID, &m.Member.Type, &m.Role, &m.InvitedBy,
+			timeCol{&m.Updated}, &m.Member.Email, &m.Member.FullName, &m.Member.AccountID)
+		if err != nil {
+			return nil, internal(err)
+		}
+		list = append(list, m)
+	}
+	return list, internal(rows.Err())
+}

@@ -1,0 +1,151 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/belfryhq/belfry"
+)
+
+// Writes are committed in groups. SQLite has one writer, and most of a small
+// write's cost is its commit: writing the changed pages to the WAL. So the
+// writes that queue up while one transaction runs are carried out together
+// in the next one, each inside its own savepoint so that one write's failure
+// undoes only that write, and all are acknowledged once that transaction
+// commits. A write that finds the writer idle is committed alone, at once.
+
+// maxGroup bounds how many writes share a commit, so that one commit's
+// latency stays short.
+const maxGroup = 64
+
+// pending is a write waiting for its commit.
+type pending struct {
+	ctx  context.Context
+	fn   func(tx *sql.Tx) error
+	ev   *belfry.AuditEvent
+	seq  int64
+	done chan error
+}
+
+// committer carries out queued writes in groups, one transaction a group.
+type committer struct {
+	queue chan *pending
+	stop  chan struct{}
+	idle  chan struct{}
+}
+
+func (s *Store) startCommitter() {
+	s.c = committer{queue: make(chan *pending, maxGroup), stop: make(chan struct{}), idle: make(chan struct{})}
+	go s.commitLoop()
+}
+
+func (s *Store) stopCommitter() {
+	close(s.c.stop)
+	<-s.c.idle
+}
+
+func (s *Store) commitLoop() {
+	defer close(s.c.idle)
+	group := make([]*pending, 0, maxGroup)
+	for {
+		select {
+		case p := <-s.c.queue:
+			group = append(group[:0], p)
+		case <-s.c.stop:
+			return
+		}
+	gather:
+		for len(group) < maxGroup {
+			select {
+			case p := <-s.c.queue:
+				group = append(group, p)
+			default:
+				break gather
+			}
+		}
+		s.commitGroup(group)
+	}
+}
+
+// write runs fn in a write transaction, shared with the writes queued
+// beside it, with the audit event ctx carries (see recordAudit): every change
+// goes through here, so none is made without its record. It returns once
+// the change is committed, or undone.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	p := &pending{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.c.queue <- p:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, the write is waited for even if ctx ends: it may be
+	// committed already, and the caller must not report it as undone.
+	err := <-p.done
+	if err == nil && p.ev != nil {
+		p.ev.Seq = p.seq
+	}
+	return err
+}
+
+// commitGroup carries out a group of writes in one transaction. A write
+// alone needs no savepoint: its failure rolls the transaction back.
+func (s *Store) commitGroup(group []*pending) {
+	tx, err := s.w.BeginTx(context.Background(), nil)
+	if err != nil {
+		finish(group, fmt.Errorf("sqlite: begin: %w", err))
+		return
+	}
+	shared := len(group) > 1
+	results := make([]error, len(group))
+	for i, p := range group {
+		results[i] = s.apply(tx, p, shared)
+	}
+	if !shared && results[0] != nil {
+		tx.Rollback()
+		finish(group, results[0])
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		finish(group, fmt.Errorf("sqlite: commit: %w", err))
+		return
+	}
+	for i, p := range group {
+		p.done <- results[i]
+	}
+}
+
+// apply runs one write of a group, in a savepoint when it shares the
+// transaction, so that its failure undoes it alone.
+func (s *Store) apply(tx *sql.Tx, p *pending, shared bool) error {
+	if err := p.ctx.Err(); err != nil {
+		return err
+	}
+	if shared {
+		if _, err := tx.Exec(`SAVEPOINT w`); err != nil {
+			return internal(err)
+		}
+	}
+	err := p.fn(tx)
+	if err == nil {
+		p.ev, p.seq, err = s.recordAudit(p.ctx, tx)
+	}
+	switch {
+	case shared && err != nil:
+		if _, rerr := tx.Exec(`ROLLBACK TO w`); rerr != nil {
+			return internal(rerr)
+		}
+		tx.Exec(`RELEASE w`)
+	case shared:
+		if _, rerr := tx.Exec(`RELEASE w`); rerr != nil {
+			return internal(rerr)
+		}
+	}
+	return err
+}
+
+func finish(group []*pending, err error) {
+	for _, p := range group {
+		p.done <- err
+	}
+}
