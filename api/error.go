@@ -40,11 +40,8 @@ func writeError(w http.ResponseWriter, op *operation, err error) int {
 		ex = exceptionOf[belfry.BadRequest]
 	}
 	status := exceptionStatus[ex.Type]
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Amzn-ErrorType", ex.Type)
-	w.WriteHeader(status)
-	writeJSON(w, errorBody{Code: ex.Code, Message: belfry.ErrorMessage(err)})
+	w.Header().Set("X-Amzn-ErrorType", ex.Type)
+	writeJSON(w, status, errorBody{Code: ex.Code, Message: belfry.ErrorMessage(err)})
 	return status
 }
 

@@ -177,18 +177,17 @@ func signatureError(err error) error {
 	return err
 }
 
+// writeOutput answers with the operation's success code: 204 with no body
+// (chime-behaviour.md §1.4), any other with out as JSON, {} when out is nil.
 func (s *Server) writeOutput(c *call, code int, out any) int {
-	h := c.w.Header()
 	if code == http.StatusNoContent {
 		c.w.WriteHeader(code)
 		return code
 	}
-	h.Set("Content-Type", "application/json")
-	c.w.WriteHeader(code)
 	if out == nil {
 		out = struct{}{}
 	}
-	writeJSON(c.w, out)
+	writeJSON(c.w, code, out)
 	return code
 }
 

@@ -1,8 +1,12 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
-	"io"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/belfryhq/belfry"
@@ -26,9 +30,27 @@ func (t timestamp) MarshalJSON() ([]byte, error) {
 // never null (chime-behaviour.md §1.4).
 func (t timestamp) IsZero() bool { return time.Time(t).IsZero() }
 
-func writeJSON(w io.Writer, v any) {
-	// An encoding error here can only be a broken connection.
-	_ = json.NewEncoder(w).Encode(v)
+var jsonBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// writeJSON writes status and v as the JSON body, whole and with its
+// Content-Length, so that the client reads a plain body rather than chunks.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	buf := jsonBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			buf.Reset()
+			jsonBufs.Put(buf)
+		}
+	}()
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
+		// Only a value the program built wrongly fails to encode.
+		panic(fmt.Sprintf("api: encoding %T: %v", v, err))
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
 }
 
 type wireAccount struct {
