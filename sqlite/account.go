@@ -62,10 +62,15 @@ func (s *Store) CreateAccount(ctx context.Context, a *belfry.Account) error {
 // Account returns the live account id, of the AWS account awsAccountID
 // unless that is empty.
 func (s *Store) Account(ctx context.Context, awsAccountID, id string) (*belfry.Account, error) {
+	if a, ok := s.ac.get(awsAccountID, id); ok {
+		return a, nil
+	}
+	gen := s.ac.gen.Load()
 	a, err := scanAccount(s.st.account.QueryRowContext(ctx, id, awsAccountID))
 	if err != nil {
 		return nil, notFound(err, "account %s not found", id)
 	}
+	s.ac.put(gen, a)
 	return a, nil
 }
 
@@ -95,6 +100,7 @@ func (s *Store) ListAccounts(ctx context.Context, f belfry.AccountFilter, p belf
 // Enterprise account of type t, in one transaction. A claim the account
 // already holds changes nothing.
 func (s *Store) ClaimDomain(ctx context.Context, id, domain string, t belfry.AccountType) (*belfry.Account, error) {
+	defer s.ac.changed()
 	domain, err := belfry.NormalizeDomain(domain)
 	if err != nil {
 		return nil, err

@@ -22,6 +22,7 @@ const (
 
 // UpdateAccount lets apply change the live account id, in one transaction.
 func (s *Store) UpdateAccount(ctx context.Context, awsAccountID, id string, apply func(*belfry.Account) error) (*belfry.Account, error) {
+	defer s.ac.changed()
 	var a *belfry.Account
 	err := s.write(ctx, func(tx *sql.Tx) (err error) {
 		if a, err = s.liveAccount(ctx, tx, awsAccountID, id); err != nil {
@@ -57,6 +58,7 @@ func (s *Store) liveAccount(ctx context.Context, tx *sql.Tx, awsAccountID, id st
 // DeleteAccount marks the live account id deleted at t once check agrees,
 // given how many of its users are not suspended.
 func (s *Store) DeleteAccount(ctx context.Context, awsAccountID, id string, t time.Time, check func(*belfry.Account, int) error) error {
+	defer s.ac.changed()
 	return s.write(ctx, func(tx *sql.Tx) error {
 		a, err := s.liveAccount(ctx, tx, awsAccountID, id)
 		if err != nil {
@@ -78,6 +80,7 @@ func (s *Store) DeleteAccount(ctx context.Context, awsAccountID, id string, t ti
 
 // RestoreAccount makes account id, deleted at or after deletedSince, live.
 func (s *Store) RestoreAccount(ctx context.Context, id string, deletedSince time.Time) (*belfry.Account, error) {
+	defer s.ac.changed()
 	var a *belfry.Account
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		deleted, err := deletedAt(ctx, tx, id)
@@ -152,6 +155,7 @@ var purgeQueries = []string{
 // PurgeAccount removes account id, deleted before deletedBefore, with
 // everything in it, in one transaction.
 func (s *Store) PurgeAccount(ctx context.Context, id string, deletedBefore time.Time) error {
+	defer s.ac.changed()
 	return s.write(ctx, func(tx *sql.Tx) error {
 		deleted, err := deletedAt(ctx, tx, id)
 		if err != nil {
@@ -183,6 +187,7 @@ func (s *Store) DomainAccount(ctx context.Context, domain string) (*belfry.Accou
 // ReleaseDomain takes domain from account accountID and suspends the
 // account's users of that domain, in one transaction.
 func (s *Store) ReleaseDomain(ctx context.Context, accountID, domain string) (*belfry.Account, int, error) {
+	defer s.ac.changed()
 	var a *belfry.Account
 	var suspended int64
 	err := s.write(ctx, func(tx *sql.Tx) error {

@@ -30,6 +30,8 @@ type Store struct {
 	r  *sql.DB // query-only connections for lookups and listings
 	st stmts
 	c  committer
+	ac accountCache
+	ck checkpointer
 }
 
 // Open opens the SQLite database at path, creating the file if there is none,
@@ -38,8 +40,11 @@ type Store struct {
 // cut may lose the last commits, never the file's consistency.
 func Open(path string) (*Store, error) {
 	ctx := context.Background()
+	// The writer does not checkpoint: the checkpointer does, beside it (see
+	// checkpoint.go).
 	w, err := sql.Open("sqlite", dsn(path,
-		"_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"))
+		"_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"+
+			"&_pragma=wal_autocheckpoint(0)"))
 	if err != nil {
 		return nil, err
 	}
@@ -58,6 +63,10 @@ func Open(path string) (*Store, error) {
 	r.SetMaxIdleConns(readers)
 	s := &Store{w: w, r: r}
 	if err := s.st.prepare(ctx, w, r); err != nil {
+		errors.Join(s.st.close(), r.Close(), w.Close())
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := s.startCheckpointer(path); err != nil {
 		errors.Join(s.st.close(), r.Close(), w.Close())
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -83,6 +92,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // writer is the last connection and leaves the WAL checkpointed.
 func (s *Store) Close() error {
 	s.stopCommitter()
+	s.stopCheckpointer()
 	err := s.st.close()
 	return errors.Join(err, s.r.Close(), s.w.Close())
 }
