@@ -2,6 +2,8 @@ package belfry
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -50,11 +52,22 @@ func hasEmptyLabel(d string) bool {
 
 // ValidEmail reports whether address looks like an e-mail address: a local
 // part, an @, and a valid domain with a dot, as the model's EmailAddress
-// pattern asks (.+@.+\..+).
+// pattern asks (.+@.+\..+). The local part may hold any letter, in any
+// script (DECISIONS.md: Unicode local parts are accepted), but nothing that
+// would make one address read as several or as a header's syntax: no
+// whitespace, control characters, commas, angle brackets, quotes, second @
+// or other RFC 5322 specials, which appear only in quoted local parts that
+// Belfry does not take.
 func ValidEmail(address string) bool {
 	address = strings.TrimSpace(address)
 	at := strings.LastIndexByte(address, '@')
-	if at <= 0 || at == len(address)-1 {
+	if at <= 0 || at == len(address)-1 || !utf8.ValidString(address) {
+		return false
+	}
+	if strings.IndexFunc(address, unicode.IsSpace) >= 0 || strings.IndexFunc(address, unicode.IsControl) >= 0 {
+		return false
+	}
+	if strings.ContainsAny(address[:at], `@,<>"()[]:;\`) {
 		return false
 	}
 	_, err := NormalizeDomain(address[at+1:])

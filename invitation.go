@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -38,10 +39,14 @@ const (
 )
 
 // The reasons an invitation cannot be accepted, each wrapped in an *Error.
+// ErrInviteUsed is a link whose user has accepted (this or another
+// invitation); ErrInviteClosed one that was never accepted and no longer can
+// be, because its user was suspended or its invitation failed.
 var (
 	ErrInviteUnknown = errors.New("invitation link unknown")
 	ErrInviteExpired = errors.New("invitation link expired")
 	ErrInviteUsed    = errors.New("invitation link already used")
+	ErrInviteClosed  = errors.New("invitation link can no longer be accepted")
 )
 
 func (s *Service) inviteTTL() time.Duration {
@@ -76,10 +81,29 @@ func (s *Service) composeInvite(a *Account, item *InviteItem) error {
 	}
 	item.Mail = &Mail{
 		ID: s.newID(), InviteID: inv.ID, AccountID: a.ID, To: item.Email, ReplyTo: s.Invitations.ReplyTo,
-		Subject: subject, Text: text, HTML: html, Link: link, MessageID: s.newID() + "@belfry",
+		Subject: subject, Text: text, HTML: html, Link: link, MessageID: s.newID() + "@" + s.messageIDDomain(),
 		Status: MailQueued, NextAttempt: inv.Created, Created: inv.Created, Expires: inv.Expires,
 	}
 	return nil
+}
+
+// messageIDDomain is the right side of the Message-IDs of invitation
+// e-mail: a fully qualified domain (RFC 5322 §3.6.4), the host invitees
+// reach Belfry at, or the reserved belfry.invalid when that is no domain
+// name (unset, localhost, an IP address).
+func (s *Service) messageIDDomain() string {
+	u, err := url.Parse(s.Invitations.PublicURL)
+	if err != nil {
+		return "belfry.invalid"
+	}
+	if _, err := netip.ParseAddr(u.Hostname()); err == nil {
+		return "belfry.invalid"
+	}
+	d, err := NormalizeDomain(u.Hostname())
+	if err != nil {
+		return "belfry.invalid"
+	}
+	return d
 }
 
 // awaitDelivery waits, at most the configured bound, until every queued
@@ -152,7 +176,7 @@ type Invitation struct {
 
 // InvitationByToken finds the invitation an accept link names, and answers
 // why it cannot be accepted when it cannot: unknown (or forged), expired,
-// or already used.
+// already accepted, or closed (its user suspended, its invitation failed).
 func (s *Service) InvitationByToken(ctx context.Context, token string) (*Invitation, error) {
 	inv, u, err := s.Store.InviteByToken(ctx, InviteTokenHash(token))
 	if ErrorKind(err) == NotFound {
@@ -173,7 +197,7 @@ func (s *Service) InvitationByToken(ctx context.Context, token string) (*Invitat
 	case inv.Status == InviteAccepted || u.Registration == Registered:
 		return in, &Error{Kind: Conflict, Message: "this invitation was already accepted", Err: ErrInviteUsed}
 	case inv.Status != InvitePending || u.Registration != Unregistered:
-		return in, &Error{Kind: Conflict, Message: "this invitation can no longer be accepted", Err: ErrInviteUsed}
+		return in, &Error{Kind: Conflict, Message: "this invitation can no longer be accepted", Err: ErrInviteClosed}
 	case !s.now().Before(inv.Expires):
 		return in, &Error{Kind: Unprocessable, Message: "this invitation link has expired", Err: ErrInviteExpired}
 	}
@@ -200,6 +224,13 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, displayName strin
 		err = s.Store.AcceptInvite(ctx, in.Invite.ID, &u)
 		if !errors.Is(err, ErrPINTaken) || attempt == 5 {
 			break
+		}
+	}
+	if errors.Is(err, ErrInviteUsed) {
+		// Another request changed the invitation or its user meanwhile
+		// (accepted it, suspended the user): say which.
+		if _, why := s.InvitationByToken(ctx, token); why != nil {
+			return nil, why
 		}
 	}
 	if err != nil {

@@ -43,11 +43,15 @@ const (
 	InviteExistingUser
 	// InviteRefused changes no user; the invite is recorded as failed.
 	InviteRefused
+	// InviteNotMade changes no user and records nothing: the address may
+	// not be invited at all, since another account has claimed its domain.
+	InviteNotMade
 )
 
 // InviteItem is one address of an InviteUsers call. The service fills
 // Email, Key, a candidate User and Invite; the store reads the existing user
-// and calls PlanInvite, which settles User, Invite and Action.
+// and whether another account claims the address's domain, and calls
+// PlanInvite, which settles User, Invite and Action.
 type InviteItem struct {
 	Email  string
 	Key    string
@@ -55,35 +59,64 @@ type InviteItem struct {
 	Invite *Invite
 	// Mail is the invitation e-mail to queue with the invite, nil when
 	// Belfry has no way to compose one; a refused item queues none.
-	Mail   *Mail
-	Action InviteAction
+	Mail *Mail
+	// ClaimedElsewhere, set by the store in the transaction, says that
+	// another account has claimed the domain of the address (Domain), which
+	// may then not be invited (chime-behaviour.md §3.2).
+	ClaimedElsewhere bool
+	Action           InviteAction
+}
+
+// Domain returns the domain of the item's address in NormalizeDomain form,
+// as the store keeps claimed domains.
+func (item *InviteItem) Domain() string {
+	return item.Key[strings.LastIndexByte(item.Key, '@')+1:]
 }
 
 // PlanInvite decides what inviting item's address does, given the account's
 // user with that address (nil when there is none), as DECISIONS.md lists:
-// a new address gets a new pending user; a pending or suspended user gets a
-// fresh invitation (which, in a Team account, lifts a suspension); a
-// registered user's invite fails and nothing is sent.
+// an address whose domain another account has claimed is not invited at
+// all (chime-behaviour.md §3.2: any domain not claimed by another
+// organisation may be invited); a new address gets a new pending user; a
+// pending or suspended user gets a fresh invitation (which, in a Team
+// account, lifts a suspension, and gives back the license the suspension
+// took: the account's DefaultLicense); a registered user's invite fails and
+// nothing is sent. A failed invite answers Status Failed, EmailStatus
+// NotSent.
 func PlanInvite(existing *User, item *InviteItem) {
-	inv := item.Invite
 	switch {
+	case item.ClaimedElsewhere:
+		item.Action = InviteNotMade
+		refuse(existing, item)
 	case existing == nil:
 		item.Action = InviteNewUser
 	case existing.Registration == Registered:
 		item.Action = InviteRefused
-		item.User = existing
-		item.Mail = nil
-		inv.Status, inv.EmailStatus, inv.TokenHash = InviteFailed, EmailNotSent, nil
+		refuse(existing, item)
 	default:
 		item.Action = InviteExistingUser
 		u := *existing
+		if u.Registration == Suspended {
+			u.License = item.User.License
+		}
 		u.Registration = Unregistered
 		u.Invitation = InvitePending
 		u.InvitedOn = item.User.InvitedOn
 		u.Type = item.User.Type
 		item.User = &u
 	}
-	inv.UserID = item.User.ID
+	item.Invite.UserID = ""
+	if item.User != nil {
+		item.Invite.UserID = item.User.ID
+	}
+}
+
+// refuse settles item as an invitation that fails: no e-mail, no link, and
+// the user, if any, as it is.
+func refuse(existing *User, item *InviteItem) {
+	inv := item.Invite
+	item.User, item.Mail = existing, nil
+	inv.Status, inv.EmailStatus, inv.TokenHash = InviteFailed, EmailNotSent, nil
 }
 
 // InviteUsers invites addresses to a Team account, one Invite per address in

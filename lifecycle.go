@@ -25,7 +25,8 @@ type LifecycleStore interface {
 	UpdateAccount(ctx context.Context, awsAccountID, id string, apply func(*Account) error) (*Account, error)
 	// DeleteAccount marks the live account id of AWS account awsAccountID
 	// deleted at t, after calling check with the account and how many of
-	// its users are not suspended. It returns NotFound when there is no
+	// its users are not suspended, and cancels the account's queued mail,
+	// scrubbing its accept links. It returns NotFound when there is no
 	// such account, and check's error, changing nothing, when check fails.
 	DeleteAccount(ctx context.Context, awsAccountID, id string, t time.Time, check func(a *Account, unsuspended int) error) error
 	// RestoreAccount makes account id, deleted at or after deletedSince,
@@ -46,7 +47,8 @@ type LifecycleStore interface {
 	DomainAccount(ctx context.Context, domain string) (*Account, error)
 	// ReleaseDomain takes domain from the live account accountID and
 	// suspends the account's users whose e-mail is in that domain, who can
-	// no longer sign in through it (chime-behaviour.md §3.1). It returns
+	// no longer sign in through it (chime-behaviour.md §3.1), cancelling
+	// their queued mail and scrubbing its accept links. It returns
 	// the account as it is after, and how many users it suspended; NotFound
 	// when the account does not hold the domain.
 	ReleaseDomain(ctx context.Context, accountID, domain string) (*Account, int, error)
@@ -56,7 +58,9 @@ type LifecycleStore interface {
 	// every field but ID, AccountID, Email and Seq; it sets the change's
 	// User to the user as stored, or its Err to NotFound when the account
 	// has no such user, or to Apply's error, leaving that user unchanged.
-	// One change's failure never stops the others. A failure of the store
+	// One change's failure never stops the others. A user that a change
+	// suspends has its queued mail cancelled, and its accept links
+	// scrubbed, in the same transaction. A failure of the store
 	// itself, including a PersonalPIN in use (Conflict wrapping
 	// ErrPINTaken), fails the whole call and changes nothing.
 	UpdateUsers(ctx context.Context, accountID string, changes []*UserChange) error

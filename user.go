@@ -125,6 +125,9 @@ func (s *Service) CreateUser(ctx context.Context, accountID string, in CreateUse
 	if email == "" {
 		return nil, Errorf(BadRequest, "Email is required")
 	}
+	if !ValidEmail(email) {
+		return nil, Errorf(BadRequest, "%q is not a valid e-mail address", email)
+	}
 	if !a.HasDomain(email) {
 		return nil, Errorf(BadRequest, "the domain of %s is not claimed by account %s (claimed: %s)",
 			email, a.ID, strings.Join(a.Domains, ", "))

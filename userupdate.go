@@ -145,7 +145,8 @@ func (s *Service) BatchSuspendUser(ctx context.Context, accountID string, ids []
 }
 
 // BatchUnsuspendUser restores suspended users of an EnterpriseLWA account to
-// Registered; users who are not suspended are silently ignored
+// Registered, or, for an invitee who never accepted, to Unregistered with
+// its invitation Pending; users who are not suspended are silently ignored
 // (chime-behaviour.md §3.2). A suspended user whose domain the account no
 // longer claims cannot come back until an operator claims it again.
 func (s *Service) BatchUnsuspendUser(ctx context.Context, accountID string, ids []string) ([]UserError, error) {
@@ -164,6 +165,12 @@ func (s *Service) BatchUnsuspendUser(ctx context.Context, accountID string, ids 
 			return Errorf(BadRequest, "users of %s account %s are restored in its directory, not through the API", a.Type, a.ID)
 		case !a.HasDomain(u.Email):
 			return Errorf(BadRequest, "the domain of %s is no longer claimed by account %s; an operator must claim it again first", u.Email, a.ID)
+		case u.RegisteredOn.IsZero():
+			// An invitee suspended before accepting (a domain release
+			// suspends invitees too) was never registered: it goes back
+			// to waiting for its invitation.
+			u.Registration, u.Invitation = Unregistered, InvitePending
+			return nil
 		}
 		u.Registration = Registered
 		return nil
@@ -215,7 +222,9 @@ func (s *Service) LogoutUser(ctx context.Context, accountID, userID string) erro
 
 // ResetPersonalPIN gives a user a new random 10-digit personal meeting PIN,
 // different from the old one and from every other user's, and returns the
-// user with it (chime-behaviour.md §3.2). The old PIN stops working.
+// user with it (chime-behaviour.md §3.2). The old PIN stops working. A user
+// who never registered (a pending invitee) has no PIN until it accepts its
+// invitation: BadRequest.
 func (s *Service) ResetPersonalPIN(ctx context.Context, accountID, userID string) (*User, error) {
 	a, err := s.account(ctx, accountID)
 	if err != nil {
@@ -225,6 +234,9 @@ func (s *Service) ResetPersonalPIN(ctx context.Context, accountID, userID string
 		pin := NewPersonalPIN()
 		AuditNote(ctx, a.ID, "reset the personal PIN", userID)
 		u, err := s.updateUser(ctx, a.ID, userID, func(u *User) error {
+			if u.Registration == Unregistered || u.RegisteredOn.IsZero() {
+				return Errorf(BadRequest, "user %s has not accepted its invitation, so it has no personal PIN to reset; it is given one when it accepts", u.ID)
+			}
 			if u.PersonalPIN == pin {
 				return &Error{Kind: Conflict, Message: "the new personal PIN is the old one", Err: ErrPINTaken}
 			}

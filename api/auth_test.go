@@ -61,6 +61,10 @@ func TestAuthRaw(t *testing.T) {
 		{"signed 16 minutes ago", request{At: now.Add(-16 * time.Minute)}, 403, "ForbiddenException"},
 		{"signed 16 minutes ahead", request{At: now.Add(16 * time.Minute)}, 403, "ForbiddenException"},
 		{"signed yesterday", request{At: now.Add(-24 * time.Hour)}, 403, "ForbiddenException"},
+		// An unknown credential is a 401 whatever else is wrong with the
+		// request (DECISIONS.md, credentials and tenancy).
+		{"unknown key signed 16 minutes ago", request{Key: other, At: now.Add(-16 * time.Minute)}, 401, "UnauthorizedClientException"},
+		{"unknown key signed yesterday", request{Key: other, At: now.Add(-24 * time.Hour)}, 401, "UnauthorizedClientException"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -136,6 +140,34 @@ func TestAuthScopeAndTampering(t *testing.T) {
 	}
 	if len(list.Accounts) != 0 {
 		t.Errorf("refused requests made %d accounts, want 0", len(list.Accounts))
+	}
+}
+
+// TestAuthUnknownKeyWrongScope checks that a request signed with an
+// unknown key for another region or service is a 401 for the key, not a
+// 403 for the scope.
+func TestAuthUnknownKeyWrongScope(t *testing.T) {
+	e := newEnv(t)
+	other := belfry.NewAccessKey("111122223333", "nobody", time.Now())
+	for _, scope := range [][2]string{{"chime", "eu-west-1"}, {"s3", "us-east-1"}} {
+		req, err := http.NewRequest("GET", e.srv.URL+"/accounts", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(nil)
+		creds := aws.Credentials{AccessKeyID: other.ID, SecretAccessKey: other.Secret}
+		if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), scope[0], scope[1], time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := e.srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("X-Amzn-ErrorType") != "UnauthorizedClientException" {
+			t.Errorf("unknown key signed for %s in %s: got %d %q, want 401 UnauthorizedClientException",
+				scope[0], scope[1], resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"))
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -234,7 +235,8 @@ func TestInviteUsersLimit(t *testing.T) {
 func TestInviteUsersInvalidAddress(t *testing.T) {
 	e := newEnv(t)
 	acct := e.account("team")
-	for _, bad := range []string{"not-an-email", "ana@", "@example.com", "ana@example", "ana@exa mple.com", "ana@-x.example", "ana@example..com", "ana@.example.com", ""} {
+	for _, bad := range []string{"not-an-email", "ana@", "@example.com", "ana@example", "ana@exa mple.com", "ana@-x.example", "ana@example..com", "ana@.example.com", "",
+		"ana@example.com, bo@example.com", "a\nb@example.com", "x\"<y>@example.com", "a b@example.com", "ana@bo@example.com"} {
 		t.Run(bad, func(t *testing.T) {
 			_, err := e.chime.InviteUsers(context.Background(), &chime.InviteUsersInput{
 				AccountId: aws.String(acct), UserEmailList: []string{"ok@example.com", bad},
@@ -294,5 +296,25 @@ func TestInviteUsersConcurrent(t *testing.T) {
 	wg.Wait()
 	if got := len(e.users(acct)); got != n+1 {
 		t.Errorf("ListUsers has %d users, want %d", got, n+1)
+	}
+}
+
+// TestInviteUsersDomainClaimedElsewhere checks that an address whose domain
+// another account has claimed fails alone (chime-behaviour.md §3.2: any
+// domain not claimed by another organisation may be invited), with no user.
+func TestInviteUsersDomainClaimedElsewhere(t *testing.T) {
+	e := newEnv(t)
+	team := e.account("team")
+	e.lwa("corp", "corp.example")
+	got := e.invite(team, "ana@CORP.example", "bo@example.com")
+	want := []types.Invite{
+		{EmailAddress: aws.String("ana@CORP.example"), Status: types.InviteStatusFailed, EmailStatus: types.EmailStatusNotSent},
+		{EmailAddress: aws.String("bo@example.com"), Status: types.InviteStatusPending, EmailStatus: types.EmailStatusNotSent},
+	}
+	if diff := cmp.Diff(want, got, ignoreSDK, cmpopts.IgnoreFields(types.Invite{}, "InviteId")); diff != "" {
+		t.Errorf("Invites (-want +got):\n%s", diff)
+	}
+	if emails := userEmails(e.users(team)); !slices.Equal(emails, []string{"bo@example.com"}) {
+		t.Errorf("users %q; want only bo@example.com", emails)
 	}
 }

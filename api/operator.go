@@ -180,7 +180,7 @@ func (s *Server) listInvitations(c *call) (any, error) {
 		after = n
 	}
 	const size = 500
-	mails, err := s.svc.Store.QueuedMails(c.r.Context(), c.query.Get("account-id"), belfry.Page{After: after, Limit: size + 1})
+	mails, err := s.svc.QueuedMails(c.r.Context(), c.query.Get("account-id"), belfry.Page{After: after, Limit: size + 1})
 	if err != nil {
 		return nil, err
 	}

@@ -8,10 +8,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -89,11 +92,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	c := &call{w: w, r: r, id: uuid.NewString()}
 	w.Header().Set("x-amzn-RequestId", c.id)
+	defer s.recoverPanic(c, start)
 	status, err := s.serve(c)
 	if err != nil {
 		status = writeError(w, c.op, err)
 	}
 	s.logCall(c, status, start, err)
+}
+
+// recoverPanic answers a request whose handling panicked as the unexpected
+// failure it is, a 500 ServiceFailureException with a safe message, rather
+// than letting net/http drop the connection with no answer; the panic and
+// its stack go to the log with the request ID.
+func (s *Server) recoverPanic(c *call, start time.Time) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	err := fmt.Errorf("panic: %v", v)
+	s.log.LogAttrs(context.Background(), slog.LevelError, "panic serving a request",
+		slog.String("request_id", c.id), slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
+	s.logCall(c, writeError(c.w, c.op, err), start, err)
 }
 
 func (s *Server) serve(c *call) (int, error) {
@@ -109,7 +131,7 @@ func (s *Server) serve(c *call) (int, error) {
 	}
 	op, labels, ok := s.router.match(c.r.Method, c.r.URL.EscapedPath(), c.query)
 	if !ok {
-		return 0, badRequest("no Chime API operation matches %s %s", c.r.Method, c.r.URL.RequestURI())
+		return 0, badRequest("no Chime API operation matches %s %s", c.r.Method, redactPath(c.r.URL.RequestURI()))
 	}
 	c.op, c.labels = op, labels
 	buf := s.bufs.Get().(*bytes.Buffer)
@@ -199,7 +221,7 @@ func (s *Server) logCall(c *call, status int, start time.Time, err error) {
 	if c.op != nil {
 		attrs = append(attrs, slog.String("operation", c.op.Name))
 	} else {
-		attrs = append(attrs, slog.String("path", c.r.URL.Path))
+		attrs = append(attrs, slog.String("path", redactPath(c.r.URL.Path)))
 	}
 	if a := c.labels["accountId"]; a != "" {
 		attrs = append(attrs, slog.String("account", a))
@@ -214,6 +236,16 @@ func (s *Server) logCall(c *call, status int, start time.Time, err error) {
 		}
 	}
 	s.log.LogAttrs(context.Background(), level, "request", attrs...)
+}
+
+// redactPath keeps an invitation token that strayed to the API, as in a
+// mistyped accept link, out of the log and of the messages that go to it.
+func redactPath(p string) string {
+	const marker = "invitations/"
+	if i := strings.Index(strings.ToLower(p), marker); i >= 0 && len(p) > i+len(marker) {
+		return p[:i+len(marker)] + "…"
+	}
+	return p
 }
 
 func (s *Server) healthz(c *call) int {

@@ -376,3 +376,81 @@ func TestBatchCallsAreAtomicPerItem(t *testing.T) {
 		}
 	}
 }
+
+// TestUnsuspendNeverRegisteredInvitee follows an invitee who never
+// accepted through a Team account becoming EnterpriseLWA, the domain's
+// release (which suspends invitees too) and its claim again: unsuspending
+// gives the invitee back its pending invitation, not a registration it
+// never made.
+func TestUnsuspendNeverRegisteredInvitee(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	acct := e.account("team")
+	e.invite(acct, "ana@example.com")
+	id := aws.ToString(e.users(acct)[0].UserId)
+	e.claim(acct, "example.com", belfry.EnterpriseLWA)
+	e.operator("DELETE", "/_belfry/domains/example.com", "", http.StatusOK)
+	e.claim(acct, "example.com", belfry.EnterpriseLWA)
+	out, err := e.chime.BatchUnsuspendUser(ctx, &chime.BatchUnsuspendUserInput{AccountId: aws.String(acct), UserIdList: []string{id}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]userError{}, userErrs(out.UserErrors)); diff != "" {
+		t.Errorf("UserErrors (-want +got):\n%s", diff)
+	}
+	got, err := e.chime.GetUser(ctx, &chime.GetUserInput{AccountId: aws.String(acct), UserId: aws.String(id)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := got.User
+	if u.UserRegistrationStatus != types.RegistrationStatusUnregistered || u.UserInvitationStatus != types.InviteStatusPending ||
+		u.RegisteredOn != nil || aws.ToString(u.PersonalPIN) != "" {
+		t.Errorf("after unsuspending, the invitee is %s/%s, RegisteredOn %v, PIN %q; want Unregistered/Pending with neither",
+			u.UserRegistrationStatus, u.UserInvitationStatus, u.RegisteredOn, aws.ToString(u.PersonalPIN))
+	}
+}
+
+// TestResetPersonalPINPendingUser checks that an invitee, who has no PIN
+// until it accepts, cannot have one reset.
+func TestResetPersonalPINPendingUser(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	acct := e.account("team")
+	e.invite(acct, "ana@example.com")
+	id := e.users(acct)[0].UserId
+	_, err := e.chime.ResetPersonalPIN(ctx, &chime.ResetPersonalPINInput{AccountId: aws.String(acct), UserId: id})
+	br := wantErr[*types.BadRequestException](t, err)
+	wantMessage(t, br.Message, "invitation")
+	got, err := e.chime.GetUser(ctx, &chime.GetUserInput{AccountId: aws.String(acct), UserId: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pin := aws.ToString(got.User.PersonalPIN); pin != "" {
+		t.Errorf("after a refused reset the invitee has PIN %q; want none", pin)
+	}
+}
+
+// TestReinviteSuspendedTeamUserLicense checks that a Team suspension, which
+// takes the license away, is lifted by an invitation that gives the
+// account's DefaultLicense of the moment (chime-behaviour.md §3.2).
+func TestReinviteSuspendedTeamUserLicense(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	acct := e.account("team")
+	e.invite(acct, "ana@example.com", "bo@example.com")
+	users := e.users(acct)
+	ana, bo := aws.ToString(users[0].UserId), aws.ToString(users[1].UserId)
+	e.suspendAll(acct, ana)
+	if _, err := e.chime.UpdateAccount(ctx, &chime.UpdateAccountInput{AccountId: aws.String(acct), DefaultLicense: types.LicenseBasic}); err != nil {
+		t.Fatal(err)
+	}
+	e.invite(acct, "ana@example.com", "bo@example.com")
+	want := map[string]types.License{ana: types.LicenseBasic, bo: types.LicensePro}
+	got := map[string]types.License{}
+	for _, u := range e.users(acct) {
+		got[aws.ToString(u.UserId)] = u.LicenseType
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("licenses after re-inviting (-want +got): the suspended user gets the new default, the pending one keeps its own\n%s", diff)
+	}
+}

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -24,10 +26,37 @@ func compilePatterns() map[string]*regexp.Regexp {
 	out := map[string]*regexp.Regexp{}
 	for _, s := range shapes {
 		if s.Pattern != "" {
-			out[s.Name] = regexp.MustCompile(`^(?s:` + s.Pattern + `)$`)
+			out[s.Name] = compilePattern(s.Pattern)
 		}
 	}
 	return out
+}
+
+// compilePattern compiles a model pattern the way the service applies it,
+// as a java.util.regex pattern without flags: matched against the whole
+// value, with '.' matching any character but a line terminator (\n, \r,
+// U+0085, U+2028, U+2029), so that "ok\nname" is no NonEmptyString.
+func compilePattern(p string) *regexp.Regexp {
+	re, err := syntax.Parse(p, syntax.Perl)
+	if err != nil {
+		panic(fmt.Sprintf("api: model pattern %q: %v", p, err))
+	}
+	return regexp.MustCompile(`^(?:` + javaDot(re).String() + `)$`)
+}
+
+// notLineTerminator is the character class of Java's '.': every character
+// but \n, \r, U+0085, U+2028 and U+2029, as pairs of range bounds.
+var notLineTerminator = []rune{0, '\n' - 1, '\n' + 1, '\r' - 1, '\r' + 1, 0x84, 0x86, 0x2027, 0x202A, unicode.MaxRune}
+
+// javaDot replaces each '.' of re with notLineTerminator.
+func javaDot(re *syntax.Regexp) *syntax.Regexp {
+	if re.Op == syntax.OpAnyChar || re.Op == syntax.OpAnyCharNotNL {
+		return &syntax.Regexp{Op: syntax.OpCharClass, Rune: notLineTerminator}
+	}
+	for i, sub := range re.Sub {
+		re.Sub[i] = javaDot(sub)
+	}
+	return re
 }
 
 // validateInput checks a request's labels, query and body against the
@@ -39,6 +68,9 @@ func validateInput(op *operation, labels map[string]string, query url.Values, bo
 	}
 	doc, err := decodeBody(in, body)
 	if err != nil {
+		return err
+	}
+	if err := checkKeyCase("", in, doc); err != nil {
 		return err
 	}
 	for _, m := range in.Members {
@@ -176,6 +208,9 @@ func validateStruct(path string, s *shape, v any) error {
 	if !ok {
 		return badRequest("%s must be a JSON object", path)
 	}
+	if err := checkKeyCase(path+".", s, obj); err != nil {
+		return err
+	}
 	for _, m := range s.Members {
 		mv, present := obj[m.Name]
 		if !present || mv == nil {
@@ -189,6 +224,29 @@ func validateStruct(path string, s *shape, v any) error {
 		}
 	}
 	return nil
+}
+
+// checkKeyCase refuses a key of obj that names a body member of s in
+// another case. Member names are case-sensitive on the wire, and the checks
+// above look members up by their exact names, but the handlers decode with
+// encoding/json, which matches keys case-insensitively (Unicode simple
+// folding): without this, {"usertype":"Bogus"} would reach the service
+// unchecked, and {"Name":"ok","name":""} would be checked by one key and
+// decoded from the other. Keys that match no member are ignored.
+func checkKeyCase(prefix string, s *shape, obj map[string]any) error {
+	var bad []string
+	for k := range obj {
+		for _, m := range s.Members {
+			if m.Location == "" && k != m.Name && strings.EqualFold(k, m.Name) {
+				bad = append(bad, fmt.Sprintf("%s%s is not a member; member names are case-sensitive: write %s%s", prefix, k, prefix, m.Name))
+			}
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	slices.Sort(bad)
+	return badRequest("%s", bad[0])
 }
 
 func rangeText(s *shape) string {

@@ -116,6 +116,7 @@ func TestValidateRaw(t *testing.T) {
 	e := newEnv(t)
 	team := e.account("team")
 	ent := e.enterprise("corp", "example.com")
+	userID := aws.ToString(e.user(ent, "ana@example.com").UserId)
 	tests := []struct {
 		name, method, path, body string
 		want                     int
@@ -132,6 +133,21 @@ func TestValidateRaw(t *testing.T) {
 		{"unknown members are ignored", "POST", "/accounts", `{"Name":"x","Future":{"a":[1]}}`, 201, ""},
 		{"UserType null is absent", "POST", "/accounts/" + team + "/users?operation=add",
 			`{"UserEmailList":["a@example.com"],"UserType":null}`, 201, ""},
+
+		// Member names are case-sensitive: a key in another case would
+		// otherwise be decoded by the handler without being validated.
+		{"UpdateUser usertype", "POST", "/accounts/" + ent + "/users/" + userID, `{"usertype":"Bogus"}`, 400, "usertype"},
+		{"UpdateUser UserType with a long s", "POST", "/accounts/" + ent + "/users/" + userID, `{"Uſertype":"Bogus"}`, 400, "UserType"},
+		{"CreateAccount NAME", "POST", "/accounts", `{"Name":"ok","NAME":"` + strings.Repeat("n", 300) + `"}`, 400, "NAME"},
+		{"CreateRoom name", "POST", "/accounts/" + ent + "/rooms", `{"Name":"ok","name":""}`, 400, "name"},
+		{"BatchUpdateUser item licensetype", "POST", "/accounts/" + ent + "/users",
+			`{"UpdateUserRequestItems":[{"UserId":"` + userID + `","licensetype":"Bogus"}]}`, 400, "UpdateUserRequestItems[0].licensetype"},
+
+		// Model patterns are Java's: '.' matches no line terminator.
+		{"CreateAccount Name with a newline", "POST", "/accounts", `{"Name":"ok\nname"}`, 400, "Name"},
+		{"CreateAccount Name with a carriage return", "POST", "/accounts", `{"Name":"ok\rname"}`, 400, "Name"},
+		{"InviteUsers address with a newline", "POST", "/accounts/" + team + "/users?operation=add",
+			`{"UserEmailList":["a\nb@example.com"]}`, 400, "UserEmailList[0]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,13 +5,18 @@ package console
 
 import (
 	"bytes"
+	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/belfryhq/belfry"
+	"github.com/google/uuid"
 )
 
 //go:embed templates/*.html
@@ -72,16 +77,86 @@ func Owns(path string) bool {
 	return false
 }
 
+// ServeHTTP serves a page under a request ID of its own, which the answer
+// carries in X-Request-Id and the log line of the request names.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	id := uuid.NewString()
 	h := w.Header()
+	h.Set("X-Request-Id", id)
 	// The accept link's token is in the URL: keep it out of Referer
 	// headers and caches.
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
-	s.mux.ServeHTTP(w, r)
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	defer s.finish(rec, r, id, start)
+	s.mux.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
 }
+
+// finish logs the request in one line, and answers a handler's panic with
+// a plain 500, its stack logged, rather than a dropped connection. The path
+// is logged without an accept link's token (logPath): tokens never go to
+// the log.
+func (s *Server) finish(rec *recorder, r *http.Request, id string, start time.Time) {
+	if v := recover(); v != nil {
+		if v == http.ErrAbortHandler {
+			panic(v)
+		}
+		s.log.Error("panic serving a page", "request_id", id, "path", logPath(r.URL.Path),
+			"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		if !rec.wrote {
+			http.Error(rec, "internal error", http.StatusInternalServerError)
+		}
+		rec.status = http.StatusInternalServerError
+	}
+	level := slog.LevelInfo
+	if rec.status >= 500 {
+		level = slog.LevelError
+	}
+	s.log.LogAttrs(context.Background(), level, "request", slog.String("request_id", id),
+		slog.Int("status", rec.status), slog.Duration("duration", time.Since(start)),
+		slog.String("method", r.Method), slog.String("path", logPath(r.URL.Path)))
+}
+
+// logPath is the path of a page as the log may show it: an accept link's
+// token is left out.
+func logPath(p string) string {
+	if strings.HasPrefix(p, "/invitations/") {
+		return "/invitations/…"
+	}
+	return p
+}
+
+type requestIDKey struct{}
+
+// requestID returns the ID of the request r is, for log lines.
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(requestIDKey{}).(string)
+	return id
+}
+
+// recorder remembers the status a handler answered.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // render writes page name with status. A template error is the program's
 // fault: it is logged and answered with a plain 500.

@@ -3,12 +3,14 @@ package console_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -39,8 +41,27 @@ type env struct {
 	svc   *belfry.Service
 	srv   *httptest.Server
 	links *links
+	logs  *logBuffer // what the console logged, as slog text
 	now   time.Time
 	team  *belfry.Account
+}
+
+// logBuffer collects a logger's output.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func newEnv(t *testing.T) *env {
@@ -50,9 +71,10 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	e := &env{t: t, links: &links{}, now: time.Now().UTC()}
+	e := &env{t: t, links: &links{}, logs: &logBuffer{}, now: time.Now().UTC()}
 	e.svc = &belfry.Service{Store: store, Clock: func() time.Time { return e.now }}
-	e.srv = httptest.NewServer(console.New(console.Config{Service: e.svc, SessionKey: []byte("test key")}))
+	log := slog.New(slog.NewTextHandler(e.logs, nil))
+	e.srv = httptest.NewServer(console.New(console.Config{Service: e.svc, SessionKey: []byte("test key"), Logger: log}))
 	t.Cleanup(e.srv.Close)
 	e.svc.Invitations = belfry.Invitations{PublicURL: e.srv.URL, Composer: e.links}
 	ctx := e.ctx()
@@ -227,5 +249,78 @@ func TestLogoutUserEndsSession(t *testing.T) {
 	}
 	if status, page, _ := fetch(t, c, "GET", e.srv.URL+"/welcome", nil); status != http.StatusUnauthorized || !strings.Contains(page, "Signed out") {
 		t.Errorf("GET /welcome after LogoutUser = %d; want 401 Signed out", status)
+	}
+}
+
+// TestInvitationNoLongerAcceptable opens the link of an invitee who was
+// suspended before accepting: the page says the invitation can no longer
+// be accepted and to ask for a new one, not that it was already used.
+func TestInvitationNoLongerAcceptable(t *testing.T) {
+	e := newEnv(t)
+	link, invited := e.invite("bo@example.com")
+	failed, err := e.svc.BatchSuspendUser(e.ctx(), e.team.ID, []string{invited.ID})
+	if err != nil || len(failed) != 0 {
+		t.Fatalf("BatchSuspendUser() = %v, %v", failed, err)
+	}
+	for _, method := range []string{"GET", "POST"} {
+		status, page, _ := fetch(t, browserless(t), method, link, url.Values{"name": {"Bo"}})
+		if status != http.StatusGone || !strings.Contains(page, "can no longer be accepted") || !strings.Contains(page, "invite you again") {
+			t.Errorf("%s of a suspended invitee's link = %d, page:\n%s\nwant 410 saying it can no longer be accepted and to ask for a new invitation", method, status, page)
+		}
+		if strings.Contains(page, "already") {
+			t.Errorf("%s of a suspended invitee's link says %q; it was never accepted:\n%s", method, "already", page)
+		}
+	}
+	if u := e.user(invited.ID); u.Registration != belfry.Suspended {
+		t.Errorf("after the refused acceptance the user is %s; want Suspended", u.Registration)
+	}
+}
+
+// TestRequestLog checks that each page request is answered with a request
+// ID and logged once under it, with its method, path, status and duration,
+// and that an accept link's token never reaches the log.
+func TestRequestLog(t *testing.T) {
+	e := newEnv(t)
+	link, _ := e.invite("cy@example.com")
+	token := link[strings.LastIndex(link, "/")+1:]
+	c := browserless(t)
+	requests := []struct {
+		method, link string
+		form         url.Values
+		status       int
+		path         string
+	}{
+		{"GET", link, nil, http.StatusOK, "/invitations/…"},
+		{"POST", link, url.Values{"name": {"Cy"}}, http.StatusSeeOther, "/invitations/…"},
+		{"GET", link + "x", nil, http.StatusNotFound, "/invitations/…"},
+		{"GET", e.srv.URL + "/welcome", nil, http.StatusOK, "/welcome"},
+	}
+	seen := map[string]bool{}
+	for _, rq := range requests {
+		status, _, resp := fetch(t, c, rq.method, rq.link, rq.form)
+		id := resp.Header.Get("X-Request-Id")
+		if status != rq.status || id == "" || seen[id] {
+			t.Fatalf("%s %s = %d with X-Request-Id %q; want %d with a request ID of its own", rq.method, rq.path, status, id, rq.status)
+		}
+		seen[id] = true
+		var lines []string
+		for line := range strings.Lines(e.logs.String()) {
+			if strings.Contains(line, "msg=request ") && strings.Contains(line, "request_id="+id) {
+				lines = append(lines, line)
+			}
+		}
+		want := []string{"method=" + rq.method, "path=" + rq.path, "status=" + strconv.Itoa(rq.status), "duration="}
+		if len(lines) != 1 {
+			t.Errorf("%s %s: %d request lines with request_id=%s, want 1:\n%s", rq.method, rq.path, len(lines), id, e.logs)
+			continue
+		}
+		for _, w := range want {
+			if !strings.Contains(lines[0], w) {
+				t.Errorf("%s %s: log line %q does not say %q", rq.method, rq.path, lines[0], w)
+			}
+		}
+	}
+	if log := e.logs.String(); strings.Contains(log, token) || strings.Contains(log, token[:16]) {
+		t.Errorf("the log holds the accept link's token:\n%s", log)
 	}
 }

@@ -18,7 +18,7 @@ type acceptPage struct {
 func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request) {
 	in, err := s.svc.InvitationByToken(r.Context(), r.PathValue("token"))
 	if err != nil {
-		s.invitationProblem(w, err)
+		s.invitationProblem(w, r, err)
 		return
 	}
 	s.render(w, http.StatusOK, "accept", s.acceptData(r, in, suggestName(in.User), ""))
@@ -31,17 +31,17 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 	if belfry.ErrorKind(err) == belfry.BadRequest {
 		in, lookErr := s.svc.InvitationByToken(r.Context(), token)
 		if lookErr != nil {
-			s.invitationProblem(w, lookErr)
+			s.invitationProblem(w, r, lookErr)
 			return
 		}
 		s.render(w, http.StatusBadRequest, "accept", s.acceptData(r, in, name, belfry.ErrorMessage(err)))
 		return
 	}
 	if err != nil {
-		s.invitationProblem(w, err)
+		s.invitationProblem(w, r, err)
 		return
 	}
-	s.log.Info("invitation accepted", "account", u.AccountID, "user", u.ID)
+	s.log.Info("invitation accepted", "request_id", requestID(r), "account", u.AccountID, "user", u.ID)
 	s.sessions.start(w, u)
 	http.Redirect(w, r, "/welcome", http.StatusSeeOther)
 }
@@ -66,7 +66,7 @@ func suggestName(u *belfry.User) string {
 
 // invitationProblem answers a link that cannot be accepted with a page
 // that says why and what to do, never an error dump.
-func (s *Server) invitationProblem(w http.ResponseWriter, err error) {
+func (s *Server) invitationProblem(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, belfry.ErrInviteUnknown):
 		s.problem(w, http.StatusNotFound, "Invitation not found",
@@ -74,11 +74,14 @@ func (s *Server) invitationProblem(w http.ResponseWriter, err error) {
 	case errors.Is(err, belfry.ErrInviteExpired):
 		s.problem(w, http.StatusGone, "Invitation expired",
 			"This invitation link has expired.", "Ask your administrator to invite you again; the new e-mail has a fresh link.")
+	case errors.Is(err, belfry.ErrInviteClosed):
+		s.problem(w, http.StatusGone, "Invitation no longer valid",
+			"This invitation can no longer be accepted.", "Ask your administrator to invite you again; the new e-mail has a fresh link.")
 	case errors.Is(err, belfry.ErrInviteUsed):
-		s.problem(w, http.StatusConflict, "Invitation already used",
+		s.problem(w, http.StatusConflict, "Invitation already accepted",
 			belfry.ErrorMessage(err)+".", "If you accepted it yourself, you are already a member. Otherwise, tell your administrator.")
 	default:
-		s.log.Error("invitation page", "error", err)
+		s.log.Error("invitation page", "request_id", requestID(r), "error", err)
 		s.problem(w, http.StatusInternalServerError, "Something went wrong",
 			"Belfry could not open this invitation just now.", "Try again in a minute.")
 	}

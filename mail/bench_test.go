@@ -27,7 +27,7 @@ func BenchmarkOutboxDelivery(b *testing.B) {
 		stop := run(b, NewWorker(o.db, newSender(b, srv.URL()), WorkerConfig{Logger: testWorkerConfig().Logger}))
 		srv.WaitFor(b, messages, time.Minute)
 		eventually(b, time.Minute, "all recorded as sent", func() bool {
-			page, err := o.db.QueuedMails(o.ctx, "", belfry.Page{Limit: 1})
+			page, err := o.db.QueuedMails(o.ctx, "", time.Now(), belfry.Page{Limit: 1})
 			return err == nil && len(page) == 0
 		})
 		total += time.Since(start)

@@ -20,9 +20,9 @@ func (w *Worker) deliver(ctx context.Context, j job) {
 		return
 	}
 	if !m.Expires.IsZero() && !now.Before(m.Expires) {
-		w.record(ctx, m, func(ctx context.Context) error {
-			return w.store.MailFailed(ctx, m.ID, "the invitation expired before the message could be delivered", now)
-		})
+		// The link expired since the claim: a dead link is not worth
+		// sending. Once the lease runs out, the next claim cancels the
+		// message and scrubs the link.
 		return
 	}
 	sctx, cancel := context.WithTimeout(ctx, w.cfg.SendTimeout)
@@ -38,14 +38,13 @@ func (w *Worker) deliver(ctx context.Context, j job) {
 // or to be retried after a backoff.
 func (w *Worker) settle(ctx context.Context, m *belfry.Mail, err error) {
 	now := w.cfg.Clock()
-	reached := err == nil || Permanent(err)
 	w.mu.Lock()
-	w.reached = reached
+	w.reached = answered(err)
 	w.mu.Unlock()
 	switch {
 	case err == nil:
 		w.record(ctx, m, func(ctx context.Context) error { return w.store.MailSent(ctx, m.ID, now) })
-	case reached:
+	case Permanent(err):
 		w.log.Warn("mail: refused", "mail", m.ID, "invite", m.InviteID, "err", err)
 		w.record(ctx, m, func(ctx context.Context) error {
 			return w.store.MailFailed(ctx, m.ID, reason(err), now)

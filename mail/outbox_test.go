@@ -82,7 +82,7 @@ func (o *outbox) queued(t testing.TB) map[string]*belfry.Mail {
 	var p belfry.Page
 	for {
 		p.Limit = 1000
-		page, err := o.db.QueuedMails(o.ctx, "", p)
+		page, err := o.db.QueuedMails(o.ctx, "", time.Now(), p)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/belfryhq/belfry"
 	gomail "github.com/wneessen/go-mail"
@@ -123,10 +124,15 @@ func (s *Sender) Send(ctx context.Context, m *belfry.Mail) error {
 	if err != nil {
 		return &permanentError{err}
 	}
+	unicode := s.needsSMTPUTF8(m)
 	for try := 0; ; try++ {
 		c, reused, err := s.take(ctx)
 		if err != nil {
 			return fmt.Errorf("connecting to mail server %s: %w", s.cfg.Addr(), err)
+		}
+		if ok, _ := c.smtp.Extension("SMTPUTF8"); unicode && !ok {
+			s.put(c) // nothing was sent: the session is as good as before
+			return ErrNoSMTPUTF8
 		}
 		err = s.sendOn(ctx, c, msg)
 		if err == nil || msg.IsDelivered() {
@@ -187,6 +193,21 @@ func (s *Sender) message(m *belfry.Mail) (*gomail.Msg, error) {
 		return nil, errors.New("message has no body")
 	}
 	return msg, nil
+}
+
+// needsSMTPUTF8 reports whether m names an address whose local part is not
+// ASCII, which only a server that speaks SMTPUTF8 (RFC 6531) may be given,
+// in the envelope or in the header. go-mail declares SMTPUTF8 in MAIL FROM
+// whenever the server advertises it.
+func (s *Sender) needsSMTPUTF8(m *belfry.Mail) bool {
+	for _, a := range []string{s.from, asciiDomain(m.To), asciiDomain(m.ReplyTo)} {
+		for i := range len(a) {
+			if a[i] >= utf8.RuneSelf {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // asciiDomain writes an address's IDN domain in punycode, the form every

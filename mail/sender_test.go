@@ -252,3 +252,37 @@ func TestSendIDN(t *testing.T) {
 		t.Errorf("envelope to %q, want the punycode domain", got)
 	}
 }
+
+// A Unicode local part needs SMTPUTF8 (RFC 6531): Belfry declares it to a
+// server that advertises it, and fails the message for good, saying why,
+// before a server that does not would refuse it (553 5.6.7 from Postfix).
+func TestSendUnicodeLocalPart(t *testing.T) {
+	const to, envelope = "jörg@bücher.example", "jörg@xn--bcher-kva.example"
+	t.Run("advertised", func(t *testing.T) {
+		srv := smtptest.Start(t, smtptest.Options{SMTPUTF8: true})
+		if err := newSender(t, srv.URL()).Send(context.Background(), testMail(t, to)); err != nil {
+			t.Fatal(err)
+		}
+		got := srv.WaitFor(t, 1, 5*time.Second)[0]
+		if !got.SMTPUTF8 || len(got.To) != 1 || got.To[0] != envelope {
+			t.Errorf("received SMTPUTF8 %v, envelope to %q; want SMTPUTF8 declared, to %s", got.SMTPUTF8, got.To, envelope)
+		}
+	})
+	t.Run("not advertised", func(t *testing.T) {
+		srv := smtptest.Start(t, smtptest.Options{})
+		s := newSender(t, srv.URL())
+		err := s.Send(context.Background(), testMail(t, to))
+		if !Permanent(err) || !strings.Contains(err.Error(), "non-ASCII") || !strings.Contains(err.Error(), "SMTPUTF8") {
+			t.Errorf("Send = %v; want a permanent error saying the server does not accept non-ASCII addresses (SMTPUTF8)", err)
+		}
+		if n := srv.Rcpts(envelope); n != 0 {
+			t.Errorf("RCPT TO %s sent %d times; want never", envelope, n)
+		}
+		if err := s.Send(context.Background(), testMail(t, "ok@example.com")); err != nil {
+			t.Errorf("Send(an ASCII address after) = %v", err)
+		}
+		if n := srv.Connections(); n != 1 {
+			t.Errorf("%d connections; want the refused message's kept for the next", n)
+		}
+	})
+}

@@ -193,6 +193,81 @@ func TestInviteUsersAnswersRefusals(t *testing.T) {
 	}
 }
 
+// A 4xx reply (greylisting, one mailbox over quota) comes from a mail
+// server that is up: the worker stays healthy, and the next InviteUsers
+// still waits for its message and answers Sent.
+func TestWorkerHealthyAfterTemporaryRefusal(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{})
+	srv.Refuse("greylisted@example.com", 451, "4.7.1 greylisted, try again later")
+	o := newOutbox(t).team(t)
+	cfg := testWorkerConfig()
+	cfg.RetryFirst, cfg.RetryMax = time.Hour, time.Hour // one attempt only
+	w := NewWorker(o.db, newSender(t, srv.URL()), cfg)
+	o.svc.Invitations.Mailer = w
+	run(t, w)
+	if inv := o.invite(t, "greylisted@example.com")[0]; inv.EmailStatus != belfry.EmailNotSent {
+		t.Fatalf("greylisted invite: EmailStatus %s; want NotSent", inv.EmailStatus)
+	}
+	if srv.Rcpts("greylisted@example.com") != 1 {
+		t.Fatalf("greylisted address tried %d times; want once", srv.Rcpts("greylisted@example.com"))
+	}
+	if !w.Healthy() {
+		t.Error("Healthy() = false after a 451 reply; want true, the server answered")
+	}
+	if inv := o.invite(t, "ok@example.com")[0]; inv.EmailStatus != belfry.EmailSent {
+		t.Errorf("invite after a 451 to another address: EmailStatus %s; want Sent", inv.EmailStatus)
+	}
+}
+
+// The worker sends no message whose link can no longer work: a suspended
+// user's is cancelled with the suspension, an expired one when a claim
+// finds it; either way the accept link is scrubbed and nothing goes out.
+func TestWorkerSendsNoDeadLinks(t *testing.T) {
+	t.Run("suspended", func(t *testing.T) {
+		srv := smtptest.Start(t, smtptest.Options{})
+		o := newOutbox(t).team(t)
+		invs := o.invite(t, "ana@example.com", "bo@example.com")
+		var ana *belfry.Mail
+		for _, m := range o.queued(t) {
+			if m.To == "ana@example.com" {
+				ana = m
+			}
+		}
+		if failed, err := o.svc.BatchSuspendUser(o.ctx, o.account, []string{invs[0].UserID}); err != nil || len(failed) != 0 {
+			t.Fatalf("BatchSuspendUser = %v, %v", failed, err)
+		}
+		run(t, NewWorker(o.db, newSender(t, srv.URL()), testWorkerConfig()))
+		srv.WaitFor(t, 1, 5*time.Second)
+		time.Sleep(100 * time.Millisecond) // the suspended user's message would arrive now
+		if n := srv.Rcpts("ana@example.com"); n != 0 {
+			t.Errorf("the suspended user's invitation was tried %d times; want never", n)
+		}
+		if m := o.mail(t, ana.ID); m.Status != belfry.MailCancelled || m.Link != "" {
+			t.Errorf("the suspended user's message is %s with link %q; want Cancelled and scrubbed", m.Status, m.Link)
+		}
+	})
+	t.Run("expired", func(t *testing.T) {
+		srv := smtptest.Start(t, smtptest.Options{})
+		o := newOutbox(t).team(t)
+		o.invite(t, "cy@example.com")
+		var m *belfry.Mail
+		for _, m = range o.queued(t) {
+		}
+		cfg := testWorkerConfig()
+		cfg.Clock = func() time.Time { return time.Now().Add(belfry.DefaultInviteTTL) }
+		run(t, NewWorker(o.db, newSender(t, srv.URL()), cfg))
+		eventually(t, 5*time.Second, "expired message cancelled", func() bool {
+			return o.mail(t, m.ID).Status == belfry.MailCancelled
+		})
+		if got := o.mail(t, m.ID); got.Link != "" || got.Text != "" || !strings.Contains(got.LastError, "expired") {
+			t.Errorf("expired message: link %q, reason %q; want scrubbed, the reason saying it expired", got.Link, got.LastError)
+		}
+		if n := srv.Rcpts("cy@example.com"); n != 0 {
+			t.Errorf("the expired invitation was tried %d times; want never", n)
+		}
+	})
+}
+
 // Temporary failures become a permanent one after MaxAttempts.
 func TestWorkerGivesUp(t *testing.T) {
 	srv := smtptest.Start(t, smtptest.Options{})

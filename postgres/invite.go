@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/belfryhq/belfry"
 	"github.com/jackc/pgx/v5"
@@ -20,7 +21,12 @@ const (
 	// users in the same order.
 	usersByKeyQuery = `SELECT email_key, ` + userColumns + ` FROM users WHERE account_id = $1 AND email_key = ANY($2)
 		ORDER BY email_key FOR UPDATE`
-	reinviteUserQuery = `UPDATE users SET registration = $1, invitation = $2, invited_on = $3, type = $4 WHERE id = $5`
+	reinviteUserQuery = `UPDATE users SET registration = $1, invitation = $2, invited_on = $3, type = $4, license = $5
+		WHERE id = $6`
+	// claimedElsewhereQuery lists which of the batch's domains live accounts
+	// other than the inviting one have claimed.
+	claimedElsewhereQuery = `SELECT d.domain FROM domains d JOIN accounts a ON a.id = d.account_id
+		WHERE d.domain = ANY($2) AND d.account_id <> $1 AND a.deleted_at IS NULL`
 	insertInviteQuery = `INSERT INTO invites (id, account_id, user_id, email, status, email_status, created,
 		token_hash, expires) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 )
@@ -73,6 +79,9 @@ func inviteAll(ctx context.Context, tx pgx.Tx, accountID string, items []*belfry
 	if err := rows.Err(); err != nil {
 		return internal(err)
 	}
+	if err := markClaimedElsewhere(ctx, tx, accountID, items); err != nil {
+		return err
+	}
 	var b batch
 	added := make(map[string]*belfry.User) // the users this batch inserts, by key
 	for _, item := range items {
@@ -96,6 +105,27 @@ func inviteAll(ctx context.Context, tx pgx.Tx, accountID string, items []*belfry
 	return nil
 }
 
+// markClaimedElsewhere sets ClaimedElsewhere on the items whose domain an
+// account other than accountID has claimed, in one query for the batch.
+func markClaimedElsewhere(ctx context.Context, tx pgx.Tx, accountID string, items []*belfry.InviteItem) error {
+	domains := make([]string, len(items))
+	for i, item := range items {
+		domains[i] = item.Domain()
+	}
+	rows, err := tx.Query(ctx, claimedElsewhereQuery, accountID, domains)
+	if err != nil {
+		return internal(err)
+	}
+	claimed, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return internal(err)
+	}
+	for _, item := range items {
+		item.ClaimedElsewhere = slices.Contains(claimed, item.Domain())
+	}
+	return nil
+}
+
 // keyed is a row that starts with a column of its own, the e-mail key,
 // before those that scanUser reads.
 type keyed struct {
@@ -109,12 +139,14 @@ func (k keyed) Scan(dest ...any) error { return k.row.Scan(append([]any{k.key}, 
 func queueInvite(b *batch, accountID string, item *belfry.InviteItem) {
 	u := item.User
 	switch item.Action {
+	case belfry.InviteNotMade:
+		return
 	case belfry.InviteNewUser:
 		b.queue(insertUserQuery, userArgs(u), func(r pgx.BatchResults) error {
 			return userError(r.QueryRow().Scan(&u.Seq), u)
 		})
 	case belfry.InviteExistingUser:
-		args := []any{string(u.Registration), string(u.Invitation), ts(u.InvitedOn), string(u.Type), u.ID}
+		args := []any{string(u.Registration), string(u.Invitation), ts(u.InvitedOn), string(u.Type), string(u.License), u.ID}
 		b.queue(reinviteUserQuery, args, func(r pgx.BatchResults) error {
 			_, err := r.Exec()
 			return userError(err, u)

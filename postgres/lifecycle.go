@@ -21,6 +21,11 @@ const (
 	// characters as they are, where LIKE would read % and _.
 	releaseDomainUsersQuery = `UPDATE users SET registration = 'Suspended'
 		WHERE account_id = $1 AND registration <> 'Suspended' AND right(email_key, length($2) + 1) = '@' || $2`
+	// releaseDomainMailQuery cancels the queued mail of the account's
+	// users in the domain, as releaseDomainUsersQuery finds them.
+	releaseDomainMailQuery = `UPDATE mails SET ` + cancelMail + `, last_error = $3
+		WHERE status = 'Queued' AND invite_id IN (SELECT i.id FROM invites i JOIN users u ON u.id = i.user_id
+			WHERE u.account_id = $1 AND right(u.email_key, length($2) + 1) = '@' || $2)`
 )
 
 // UpdateAccount lets apply change the live account id, in one transaction
@@ -78,6 +83,11 @@ func (s *Store) DeleteAccount(ctx context.Context, awsAccountID, id string, t ti
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE accounts SET deleted_at = $1 WHERE id = $2`, ts(t), id)
+		if err != nil {
+			return internal(err)
+		}
+		_, err = tx.Exec(ctx, `UPDATE mails SET `+cancelMail+`, last_error = $2
+			WHERE status = 'Queued' AND account_id = $1`, id, deletedReason)
 		return internal(err)
 	})
 }
@@ -204,6 +214,9 @@ func (s *Store) ReleaseDomain(ctx context.Context, accountID, domain string) (*b
 			return internal(err)
 		}
 		suspended = tag.RowsAffected()
+		if _, err := tx.Exec(ctx, releaseDomainMailQuery, accountID, domain, suspendedReason); err != nil {
+			return internal(err)
+		}
 		a, err = scanAccount(tx.QueryRow(ctx, accountQuery, accountID, ""))
 		return internal(err)
 	})

@@ -21,12 +21,36 @@ const (
 	// them, so a message is never handed to two workers and no worker
 	// stalls behind another. RETURNING has no order; the outer query gives
 	// the messages oldest first.
-	claimMailQuery = `WITH claimed AS (
+	//
+	// Among the messages it looks at, those whose link has expired are
+	// cancelled and scrubbed instead, in the same statement, so that a
+	// claim costs no more than before; messages of deleted accounts are
+	// passed over, for CancelStaleMail to cancel.
+	claimMailQuery = `WITH due AS (
+		SELECT seq, coalesce(expires <= $2, false) AS expired FROM mails m
+		WHERE status = 'Queued' AND next_attempt <= $2 AND lease_until <= $2 AND NOT ` + accountDeleted + `
+		ORDER BY next_attempt, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
+	cancelled AS (
+		UPDATE mails SET ` + cancelMail + `, last_error = $5
+		WHERE seq IN (SELECT seq FROM due WHERE expired)),
+	claimed AS (
 		UPDATE mails SET lease_holder = $1, lease_until = $3
-		WHERE seq IN (SELECT seq FROM mails WHERE status = 'Queued' AND next_attempt <= $2
-			AND lease_until <= $2 ORDER BY next_attempt, seq LIMIT $4 FOR UPDATE SKIP LOCKED)
+		WHERE seq IN (SELECT seq FROM due WHERE NOT expired)
 		RETURNING ` + mailColumns + `)
 		SELECT ` + mailColumns + ` FROM claimed ORDER BY next_attempt, seq`
+	// accountDeleted says whether the account of the mails row m is deleted.
+	accountDeleted = `EXISTS (SELECT 1 FROM accounts a WHERE a.id = m.account_id AND a.deleted_at IS NOT NULL)`
+	// cancelMail is the SET clause that cancels a queued message and
+	// scrubs the accept link it carries; the reason goes in last_error.
+	cancelMail = `status = 'Cancelled', text_body = '', html_body = '', link = '', lease_holder = '',
+		lease_until = '-infinity'`
+	// cancelExpiredMailQuery and cancelDeletedMailQuery cancel the queued
+	// messages no worker holds whose link has expired, and those of
+	// deleted accounts.
+	cancelExpiredMailQuery = `UPDATE mails SET ` + cancelMail + `, last_error = $2
+		WHERE status = 'Queued' AND lease_until <= $1 AND expires <= $1`
+	cancelDeletedMailQuery = `UPDATE mails m SET ` + cancelMail + `, last_error = $2
+		WHERE status = 'Queued' AND lease_until <= $1 AND ` + accountDeleted
 	// The body and link go once the message is delivered or refused: they
 	// carry the accept token, which must outlive delivery only as a hash.
 	mailSentQuery = `UPDATE mails SET status = 'Sent', sent = $2, text_body = '', html_body = '', link = '',
@@ -36,6 +60,21 @@ const (
 	mailFailedQuery = `UPDATE mails SET status = 'Failed', attempts = attempts + 1, last_error = $2, sent = NULL,
 		text_body = '', html_body = '', link = '', lease_holder = '', lease_until = '-infinity'
 		WHERE id = $1 RETURNING invite_id`
+	// userInviteFailedQuery makes the invitation status of the user of
+	// invite $1 Failed, when that invite is the user's latest and the
+	// user has not registered: a newer invitation may still reach them.
+	userInviteFailedQuery = `UPDATE users SET invitation = 'Failed'
+		WHERE registration = 'Unregistered' AND id = (SELECT user_id FROM invites WHERE id = $1)
+			AND NOT EXISTS (SELECT 1 FROM invites o, invites i WHERE i.id = $1 AND o.user_id = i.user_id
+				AND o.created > i.created)`
+)
+
+// The reasons a queued message is cancelled, kept as its last error for an
+// operator who wonders why it never went.
+const (
+	expiredReason   = "cancelled: the invitation expired before the message was sent"
+	deletedReason   = "cancelled: the account was deleted"
+	suspendedReason = "cancelled: the user was suspended"
 )
 
 // mailArgs are the arguments of insertMailQuery for m.
@@ -54,7 +93,8 @@ func mailError(err error, m *belfry.Mail) error {
 // ClaimMail leases up to n due messages to holder.
 func (s *Store) ClaimMail(ctx context.Context, holder string, now time.Time, lease time.Duration, n int) ([]*belfry.Mail, error) {
 	var list []*belfry.Mail
-	err := s.change(ctx, claimMailQuery, []any{holder, ts(now), ts(now.Add(lease)), n}, func(r pgx.BatchResults) error {
+	args := []any{holder, ts(now), ts(now.Add(lease)), n, expiredReason}
+	err := s.change(ctx, claimMailQuery, args, func(r pgx.BatchResults) error {
 		rows, err := r.Query()
 		if err != nil {
 			return internal(err)
@@ -91,8 +131,32 @@ func (s *Store) MailFailed(ctx context.Context, id string, reason string, t time
 		}
 		_, err := tx.Exec(ctx, `UPDATE invites SET email_status = 'Failed', status = 'Failed'
 			WHERE id = $1 AND status = 'Pending'`, invite)
+		if err != nil {
+			return internal(err)
+		}
+		_, err = tx.Exec(ctx, userInviteFailedQuery, invite)
 		return internal(err)
 	})
+}
+
+// CancelStaleMail cancels the queued messages no worker holds whose link
+// has expired or whose account is deleted, in one round trip.
+func (s *Store) CancelStaleMail(ctx context.Context, now time.Time) (int, error) {
+	var n int64
+	err := s.attempts(ctx, func(ev *belfry.AuditEvent, seq *int64) error {
+		n = 0
+		count := func(r pgx.BatchResults) error {
+			tag, err := r.Exec()
+			n += tag.RowsAffected()
+			return internal(err)
+		}
+		var b batch
+		b.queue(cancelExpiredMailQuery, []any{ts(now), expiredReason}, count)
+		b.queue(cancelDeletedMailQuery, []any{ts(now), deletedReason}, count)
+		record(&b, ev, seq)
+		return b.read(s.pool.SendBatch(ctx, &b.b))
+	})
+	return int(n), err
 }
 
 // Mails returns the messages with these IDs.
@@ -107,12 +171,14 @@ func (s *Store) Mails(ctx context.Context, ids []string) ([]*belfry.Mail, error)
 	return scanMails(rows)
 }
 
-// QueuedMails returns a page of undelivered messages, oldest first.
-func (s *Store) QueuedMails(ctx context.Context, accountID string, p belfry.Page) ([]*belfry.Mail, error) {
-	q := `SELECT ` + mailColumns + ` FROM mails WHERE status = 'Queued' AND seq > $1`
-	args := []any{p.After, limit(p)}
+// QueuedMails returns a page of undelivered messages whose links still work
+// at now, oldest first.
+func (s *Store) QueuedMails(ctx context.Context, accountID string, now time.Time, p belfry.Page) ([]*belfry.Mail, error) {
+	q := `SELECT ` + mailColumns + ` FROM mails m WHERE status = 'Queued' AND seq > $1
+		AND (expires IS NULL OR expires > $3) AND NOT ` + accountDeleted
+	args := []any{p.After, limit(p), ts(now)}
 	if accountID != "" {
-		q += ` AND account_id = $3`
+		q += ` AND account_id = $4`
 		args = append(args, accountID)
 	}
 	rows, err := s.pool.Query(ctx, q+` ORDER BY seq LIMIT $2`, args...)

@@ -18,6 +18,10 @@ const (
 	updateUserQuery = `UPDATE users SET display_name = $1, license = $2, type = $3, registration = $4,
 		invitation = $5, registered_on = $6, invited_on = $7, personal_pin = $8, phone_number = $9,
 		sessions_revoked = $10, alexa_enabled = $11, alexa_room_arn = $12 WHERE id = $13 AND account_id = $14`
+	// cancelUserMailQuery cancels the queued mail of user $1, whose
+	// invitations can no longer be of use.
+	cancelUserMailQuery = `UPDATE mails SET ` + cancelMail + `, last_error = $2
+		WHERE status = 'Queued' AND invite_id IN (SELECT id FROM invites WHERE user_id = $1)`
 )
 
 // UpdateUsers applies a batch of changes to users of account accountID in
@@ -35,7 +39,8 @@ func (s *Store) UpdateUsers(ctx context.Context, accountID string, changes []*be
 }
 
 // updateUser1 carries out one change of UpdateUsers. It returns only the
-// store's own failures; the change's own go in c.Err.
+// store's own failures; the change's own go in c.Err. A user it suspends
+// loses its queued mail.
 func updateUser1(ctx context.Context, tx pgx.Tx, accountID string, c *belfry.UserChange) error {
 	u, err := scanUser(tx.QueryRow(ctx, lockUserQuery, c.ID, accountID))
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -45,6 +50,7 @@ func updateUser1(ctx context.Context, tx pgx.Tx, accountID string, c *belfry.Use
 	if err != nil {
 		return internal(err)
 	}
+	was := u.Registration
 	if err := c.Apply(u); err != nil {
 		c.Err = err
 		return nil
@@ -54,6 +60,11 @@ func updateUser1(ctx context.Context, tx pgx.Tx, accountID string, c *belfry.Use
 		ts(u.SessionsRevoked), u.AlexaForBusiness.Enabled, u.AlexaForBusiness.RoomARN, u.ID, accountID)
 	if err != nil {
 		return userError(err, u)
+	}
+	if u.Registration == belfry.Suspended && was != belfry.Suspended {
+		if _, err := tx.Exec(ctx, cancelUserMailQuery, u.ID, suspendedReason); err != nil {
+			return internal(err)
+		}
 	}
 	c.User = u
 	return nil

@@ -66,14 +66,17 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (accessKeyID string, err
 	if err := parseAuth(r, &p); err != nil {
 		return "", err
 	}
+	// The key comes first: an unknown credential is what a caller must
+	// hear about (401), whatever else is wrong with the request. Looking
+	// it up tells nothing about the secret, which is checked last.
+	secret, err := v.secret(r.Context(), p.accessKey)
+	if err != nil {
+		return "", err
+	}
 	if err := v.checkScope(&p); err != nil {
 		return "", err
 	}
 	if err := v.checkTime(&p); err != nil {
-		return "", err
-	}
-	secret, err := v.secret(r.Context(), p.accessKey)
-	if err != nil {
 		return "", err
 	}
 	var payload [64]byte

@@ -138,6 +138,18 @@ func TestVerifyRejects(t *testing.T) {
 		}, wantErr: sigv4.ErrBadSignature},
 		{name: "unknown key", tamper: func(_ *http.Request, _ *[]byte, v *sigv4.Verifier) { v.Keys = mapKeys{} },
 			wantErr: sigv4.ErrUnknownKey},
+		{name: "unknown key, 16 minutes late", tamper: func(_ *http.Request, _ *[]byte, v *sigv4.Verifier) {
+			v.Keys = mapKeys{}
+			v.Now = func() time.Time { return signTime.Add(16 * time.Minute) }
+		}, wantErr: sigv4.ErrUnknownKey},
+		{name: "unknown key, scope date differs", tamper: func(r *http.Request, _ *[]byte, v *sigv4.Verifier) {
+			v.Keys = mapKeys{}
+			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), "/20261125/", "/20261124/", 1))
+		}, wantErr: sigv4.ErrUnknownKey},
+		{name: "unknown key, wrong region in scope", sign: signedWith(base, testService, "eu-west-1"),
+			tamper: func(_ *http.Request, _ *[]byte, v *sigv4.Verifier) { v.Keys = mapKeys{} }, wantErr: sigv4.ErrUnknownKey},
+		{name: "unknown key, wrong service in scope", sign: signedWith(base, "s3", testRegion),
+			tamper: func(_ *http.Request, _ *[]byte, v *sigv4.Verifier) { v.Keys = mapKeys{} }, wantErr: sigv4.ErrUnknownKey},
 		{name: "16 minutes late", tamper: func(_ *http.Request, _ *[]byte, v *sigv4.Verifier) {
 			v.Now = func() time.Time { return signTime.Add(16 * time.Minute) }
 		}, wantErr: sigv4.ErrExpired},

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 
 	"github.com/belfryhq/belfry"
@@ -10,17 +11,26 @@ import (
 
 const (
 	userByKeyQuery    = `SELECT ` + userColumns + ` FROM users WHERE account_id = ?1 AND email_key = ?2`
-	reinviteUserQuery = `UPDATE users SET registration = ?, invitation = ?, invited_on = ?, type = ? WHERE id = ?`
+	reinviteUserQuery = `UPDATE users SET registration = ?, invitation = ?, invited_on = ?, type = ?, license = ?
+		WHERE id = ?`
+	// claimedElsewhereQuery lists which of a JSON array of domains live
+	// accounts other than ?2 have claimed.
+	claimedElsewhereQuery = `SELECT d.domain FROM domains d JOIN accounts a ON a.id = d.account_id
+		WHERE d.domain IN (SELECT value FROM json_each(?1)) AND d.account_id <> ?2 AND a.deleted_at IS NULL`
 	insertInviteQuery = `INSERT INTO invites (id, account_id, user_id, email, status, email_status, created,
 		token_hash, expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
-// InviteUsers carries out a batch of invitations in one transaction: for each
-// item it reads the account's user with the item's e-mail key, lets
+// InviteUsers carries out a batch of invitations in one transaction: it
+// marks the items whose domain another account has claimed, then for each
+// item reads the account's user with the item's e-mail key, lets
 // belfry.PlanInvite decide, and stores the user and the invite it settled.
 // An item whose address an earlier item of the batch added finds that user.
 func (s *Store) InviteUsers(ctx context.Context, accountID string, items []*belfry.InviteItem) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := markClaimedElsewhere(ctx, tx, accountID, items); err != nil {
+			return err
+		}
 		q := inviteStmts{
 			userByKey: tx.StmtContext(ctx, s.st.userByKey),
 			insert:    tx.StmtContext(ctx, s.st.insertUser),
@@ -35,6 +45,39 @@ func (s *Store) InviteUsers(ctx context.Context, accountID string, items []*belf
 		}
 		return nil
 	})
+}
+
+// markClaimedElsewhere sets ClaimedElsewhere on the items whose domain an
+// account other than accountID has claimed, in one query for the batch.
+func markClaimedElsewhere(ctx context.Context, tx *sql.Tx, accountID string, items []*belfry.InviteItem) error {
+	domains := make([]string, len(items))
+	for i, item := range items {
+		domains[i] = item.Domain()
+	}
+	list, err := json.Marshal(domains)
+	if err != nil {
+		return internal(err)
+	}
+	rows, err := tx.QueryContext(ctx, claimedElsewhereQuery, string(list), accountID)
+	if err != nil {
+		return internal(err)
+	}
+	defer rows.Close()
+	claimed := map[string]bool{}
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return internal(err)
+		}
+		claimed[d] = true
+	}
+	if err := rows.Err(); err != nil {
+		return internal(err)
+	}
+	for _, item := range items {
+		item.ClaimedElsewhere = claimed[item.Domain()]
+	}
+	return nil
 }
 
 // inviteStmts are InviteUsers's statements, bound to its transaction.
@@ -54,11 +97,13 @@ func (q inviteStmts) invite1(ctx context.Context, accountID string, item *belfry
 	belfry.PlanInvite(existing, item)
 	u := item.User
 	switch item.Action {
+	case belfry.InviteNotMade:
+		return nil
 	case belfry.InviteNewUser:
 		err = insertUser(ctx, q.insert, u)
 	case belfry.InviteExistingUser:
 		_, err = q.reinvite.ExecContext(ctx, string(u.Registration), string(u.Invitation),
-			micros(u.InvitedOn), string(u.Type), u.ID)
+			micros(u.InvitedOn), string(u.Type), string(u.License), u.ID)
 		err = userError(err, u)
 	}
 	if err != nil {

@@ -18,6 +18,11 @@ const (
 	// from the end, so the domain's characters are compared as they are.
 	releaseDomainUsersQuery = `UPDATE users SET registration = 'Suspended'
 		WHERE account_id = ?1 AND registration <> 'Suspended' AND substr(email_key, -length(?2) - 1) = '@' || ?2`
+	// releaseDomainMailQuery cancels the queued mail of the account's
+	// users in the domain, as releaseDomainUsersQuery finds them.
+	releaseDomainMailQuery = `UPDATE mails SET ` + cancelMail + ` WHERE status = 'Queued' AND invite_id IN (
+		SELECT i.id FROM invites i JOIN users u ON u.id = i.user_id
+		WHERE u.account_id = :account AND substr(u.email_key, -length(:domain) - 1) = '@' || :domain)`
 )
 
 // UpdateAccount lets apply change the live account id, in one transaction.
@@ -74,6 +79,11 @@ func (s *Store) DeleteAccount(ctx context.Context, awsAccountID, id string, t ti
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE accounts SET deleted_at = ? WHERE id = ?`, micros(t), id)
+		if err != nil {
+			return internal(err)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE mails SET `+cancelMail+` WHERE status = 'Queued' AND account_id = :account`,
+			sql.Named("account", id), sql.Named("reason", deletedReason))
 		return internal(err)
 	})
 }
@@ -203,6 +213,11 @@ func (s *Store) ReleaseDomain(ctx context.Context, accountID, domain string) (*b
 			return internal(err)
 		}
 		if suspended, err = res.RowsAffected(); err != nil {
+			return internal(err)
+		}
+		_, err = tx.ExecContext(ctx, releaseDomainMailQuery, sql.Named("account", accountID), sql.Named("domain", domain),
+			sql.Named("reason", suspendedReason))
+		if err != nil {
 			return internal(err)
 		}
 		a, err = s.liveAccount(ctx, tx, "", accountID)

@@ -20,7 +20,7 @@ func (s *Store) UpdateUsers(ctx context.Context, accountID string, changes []*be
 	return s.write(ctx, func(tx *sql.Tx) error {
 		read, write := tx.StmtContext(ctx, s.st.userW), tx.StmtContext(ctx, s.st.updateUser)
 		for _, c := range changes {
-			if err := updateUser1(ctx, read, write, accountID, c); err != nil {
+			if err := updateUser1(ctx, tx, read, write, accountID, c); err != nil {
 				return err
 			}
 		}
@@ -28,9 +28,15 @@ func (s *Store) UpdateUsers(ctx context.Context, accountID string, changes []*be
 	})
 }
 
+// cancelUserMailQuery cancels the queued mail of user :user, whose
+// invitations can no longer be of use.
+const cancelUserMailQuery = `UPDATE mails SET ` + cancelMail + `
+	WHERE status = 'Queued' AND invite_id IN (SELECT id FROM invites WHERE user_id = :user)`
+
 // updateUser1 carries out one change of UpdateUsers. It returns only the
-// store's own failures; the change's own go in c.Err.
-func updateUser1(ctx context.Context, read, write *sql.Stmt, accountID string, c *belfry.UserChange) error {
+// store's own failures; the change's own go in c.Err. A user it suspends
+// loses its queued mail.
+func updateUser1(ctx context.Context, tx *sql.Tx, read, write *sql.Stmt, accountID string, c *belfry.UserChange) error {
 	u, err := scanUser(read.QueryRowContext(ctx, c.ID, accountID))
 	if errors.Is(err, sql.ErrNoRows) {
 		c.Err = belfry.Errorf(belfry.NotFound, "user %s not found in account %s", c.ID, accountID)
@@ -39,6 +45,7 @@ func updateUser1(ctx context.Context, read, write *sql.Stmt, accountID string, c
 	if err != nil {
 		return internal(err)
 	}
+	was := u.Registration
 	if err := c.Apply(u); err != nil {
 		c.Err = err
 		return nil
@@ -48,6 +55,12 @@ func updateUser1(ctx context.Context, read, write *sql.Stmt, accountID string, c
 		micros(u.SessionsRevoked), u.AlexaForBusiness.Enabled, u.AlexaForBusiness.RoomARN, u.ID, accountID)
 	if err != nil {
 		return userError(err, u)
+	}
+	if u.Registration == belfry.Suspended && was != belfry.Suspended {
+		_, err = tx.ExecContext(ctx, cancelUserMailQuery, sql.Named("user", u.ID), sql.Named("reason", suspendedReason))
+		if err != nil {
+			return internal(err)
+		}
 	}
 	c.User = u
 	return nil

@@ -14,6 +14,7 @@ var inviteTests = []test{
 	{"SuspendedUserReinvited", testInviteSuspended},
 	{"SameAddressTwiceInBatch", testInviteTwice},
 	{"OneTransaction", testInviteAtomic},
+	{"DomainClaimedElsewhereNotInvited", testInviteClaimedElsewhere},
 }
 
 // newItem is an InviteItem of account a as the service makes it, at time
@@ -117,15 +118,17 @@ func testInviteRegistered(t *testing.T, s belfry.Store) {
 func testInviteSuspended(t *testing.T, s belfry.Store) {
 	a := mkAccount(t, s, awsAccount(1), "Team")
 	u := newUser(a, "ana@example.com")
-	u.Registration, u.Invitation, u.InvitedOn = belfry.Suspended, belfry.InviteAccepted, at(5)
+	u.Registration, u.Invitation, u.InvitedOn, u.License = belfry.Suspended, belfry.InviteAccepted, at(5), belfry.Basic
 	if err := s.CreateUser(t.Context(), u); err != nil {
 		t.Fatalf("CreateUser() = %v", err)
 	}
 	item := newItem(a, "ana@example.com", 10)
 	invite(t, s, a, item)
 	wantAction(t, item, belfry.InviteExistingUser, u)
+	// A Team suspension took the license away (chime-behaviour.md §3.2):
+	// the re-invited user gets the account's DefaultLicense.
 	want := *u
-	want.Registration, want.Invitation, want.InvitedOn = belfry.Unregistered, belfry.InvitePending, at(10)
+	want.Registration, want.Invitation, want.InvitedOn, want.License = belfry.Unregistered, belfry.InvitePending, at(10), a.DefaultLicense
 	wantUsers(t, s, a, &want)
 }
 
@@ -147,4 +150,44 @@ func testInviteAtomic(t *testing.T, s belfry.Store) {
 	err := s.InviteUsers(t.Context(), a.ID, []*belfry.InviteItem{ana, bob})
 	wantError(t, "InviteUsers(two invites with one ID)", err, belfry.Conflict)
 	wantUsers(t, s, a)
+}
+
+// testInviteClaimedElsewhere checks that an address whose domain another
+// account has claimed is not invited (chime-behaviour.md §3.2): its item
+// fails with no user, no invite and no e-mail, an existing user of the
+// address stays as it is, and the rest of the batch goes on.
+func testInviteClaimedElsewhere(t *testing.T, s belfry.Store) {
+	a := mkAccount(t, s, awsAccount(2), "Team")
+	pending := newItem(a, "cy@corp.example", 5)
+	invite(t, s, a, pending)
+	mkEnterprise(t, s, "corp.example")
+	ana := withMail(newItem(a, "Ana@CORP.example", 10), "token-ana")
+	bo := withMail(newItem(a, "bo@example.com", 10), "token-bo")
+	cy := withMail(newItem(a, "cy@corp.example", 10), "token-cy")
+	anaMail, cyMail := ana.Mail.ID, cy.Mail.ID
+	invite(t, s, a, ana, bo, cy)
+	for _, item := range []*belfry.InviteItem{ana, cy} {
+		if item.Action != belfry.InviteNotMade || !item.ClaimedElsewhere {
+			t.Errorf("%s: Action %d, ClaimedElsewhere %v; want InviteNotMade (%d), true",
+				item.Email, item.Action, item.ClaimedElsewhere, belfry.InviteNotMade)
+		}
+		if inv := item.Invite; inv.Status != belfry.InviteFailed || inv.EmailStatus != belfry.EmailNotSent || item.Mail != nil {
+			t.Errorf("%s: Invite %s/%s, Mail %v; want Failed/NotSent and no mail", item.Email, inv.Status, inv.EmailStatus, item.Mail)
+		}
+	}
+	if ana.User != nil {
+		t.Errorf("%s: User = %+v; want none", ana.Email, ana.User)
+	}
+	wantAction(t, bo, belfry.InviteNewUser, bo.User)
+	if bo.ClaimedElsewhere {
+		t.Errorf("%s: ClaimedElsewhere = true; want false", bo.Email)
+	}
+	wantUsers(t, s, a, pending.User, bo.User)
+	for _, tok := range []string{"token-ana", "token-cy"} {
+		_, _, err := s.InviteByToken(t.Context(), belfry.InviteTokenHash(tok))
+		wantError(t, "InviteByToken("+tok+")", err, belfry.NotFound)
+	}
+	if got, err := s.Mails(t.Context(), []string{anaMail, cyMail}); err != nil || len(got) != 0 {
+		t.Errorf("Mails(refused items) = %d mails, %v; want none", len(got), err)
+	}
 }

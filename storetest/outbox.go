@@ -71,7 +71,7 @@ func mailID(m *belfry.Mail) string { return m.ID }
 
 func testMailQueued(t *testing.T, s belfry.Store) {
 	items := queue(t, s, 2)
-	got, err := s.QueuedMails(t.Context(), items[0].Invite.AccountID, belfry.Page{Limit: 10})
+	got, err := s.QueuedMails(t.Context(), items[0].Invite.AccountID, at(100), belfry.Page{Limit: 10})
 	if err != nil {
 		t.Fatalf("QueuedMails() = %v", err)
 	}
@@ -79,7 +79,7 @@ func testMailQueued(t *testing.T, s belfry.Store) {
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("QueuedMails() mismatch (-got +want):\n%s", diff)
 	}
-	other, err := s.QueuedMails(t.Context(), "another-account", belfry.Page{Limit: 10})
+	other, err := s.QueuedMails(t.Context(), "another-account", at(100), belfry.Page{Limit: 10})
 	if err != nil || len(other) != 0 {
 		t.Errorf("QueuedMails(another account) = %d mails, %v; want none", len(other), err)
 	}
@@ -229,7 +229,7 @@ func testMailRefused(t *testing.T, s belfry.Store) {
 	if item.Mail != nil {
 		t.Errorf("a refused invite kept its mail")
 	}
-	got, err := s.QueuedMails(t.Context(), "", belfry.Page{Limit: 10})
+	got, err := s.QueuedMails(t.Context(), "", at(100), belfry.Page{Limit: 10})
 	if err != nil || len(got) != 0 {
 		t.Errorf("QueuedMails() = %d mails, %v; want none", len(got), err)
 	}
@@ -262,7 +262,7 @@ func testAcceptOnce(t *testing.T, s belfry.Store) {
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("accepted user mismatch (-got +want):\n%s", diff)
 	}
-	left, err := s.QueuedMails(t.Context(), "", belfry.Page{Limit: 10})
+	left, err := s.QueuedMails(t.Context(), "", at(100), belfry.Page{Limit: 10})
 	if err != nil || len(left) != 0 {
 		t.Errorf("QueuedMails(after acceptance) = %d mails, %v; want the accepted invitation's e-mail cancelled", len(left), err)
 	}

@@ -157,7 +157,7 @@ func (b *bench) mailScenario(dir string, mode mailMode) scenario {
 func drainReport(m *mailBelfry) string {
 	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
-		left, err := m.store.QueuedMails(context.Background(), "", belfry.Page{Limit: 1})
+		left, err := m.store.QueuedMails(context.Background(), "", time.Now(), belfry.Page{Limit: 1})
 		if err != nil || len(left) == 0 {
 			break
 		}

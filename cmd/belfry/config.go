@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,10 +83,56 @@ func (c *Config) envDuration(name string, def time.Duration) time.Duration {
 // bind registers the flags that every command shares.
 func (c *Config) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.DataDir, "data-dir", env("BELFRY_DATA_DIR", defaultDataDir()), "where Belfry keeps its database and root credentials (BELFRY_DATA_DIR)")
-	fs.StringVar(&c.Endpoint, "endpoint", env("BELFRY_ENDPOINT", "http://127.0.0.1:8080"), "where operator commands find the server (BELFRY_ENDPOINT)")
+	fs.StringVar(&c.Endpoint, "endpoint", env("BELFRY_ENDPOINT", defaultEndpoint(os.Getenv("BELFRY_ADDR"))),
+		"where operator commands find the server (BELFRY_ENDPOINT; default http://BELFRY_ADDR, or http://127.0.0.1:8080)")
 	c.RootAccessKeyID = os.Getenv("BELFRY_ROOT_ACCESS_KEY_ID")
 	c.RootSecretAccessKey = os.Getenv("BELFRY_ROOT_SECRET_ACCESS_KEY")
 	c.RootAwsAccountID = os.Getenv("BELFRY_ROOT_AWS_ACCOUNT_ID")
+}
+
+// defaultEndpoint is where operator commands find the server when
+// BELFRY_ENDPOINT is unset: at addr, the BELFRY_ADDR that a server of the
+// same environment listens on, through the loopback interface when addr is
+// every interface's (":8080", "0.0.0.0:8080", "[::]:8080"), which is no
+// address to connect to.
+func defaultEndpoint(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if addr == "" || err != nil || port == "" {
+		return "http://127.0.0.1:8080"
+	}
+	if ip, err := netip.ParseAddr(host); host == "" || (err == nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// checkPublicURL refuses a public URL that is not an absolute http or
+// https URL: every accept link in invitation e-mail starts with it, and
+// one without a scheme or host would mail links that lead nowhere.
+func (c *Config) checkPublicURL() error {
+	if c.PublicURL == "" {
+		return nil
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil ||
+		u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("BELFRY_PUBLIC_URL (-public-url) %q is not an absolute http or https URL "+
+			"such as https://chime.example.org, the address users reach Belfry at", c.PublicURL)
+	}
+	return nil
+}
+
+// defaultPublicURL is the public URL when none is configured: http:// and
+// the listen address, or http://localhost:PORT when Belfry listens on every
+// interface, which is no address a browser can open. guessed says that
+// such links only work on this machine, so the operator should set
+// BELFRY_PUBLIC_URL.
+func defaultPublicURL(listen net.Addr) (publicURL string, guessed bool) {
+	host, port, err := net.SplitHostPort(listen.String())
+	if ip, perr := netip.ParseAddr(host); err == nil && perr == nil && ip.IsUnspecified() {
+		return "http://localhost:" + port, true
+	}
+	return "http://" + listen.String(), false
 }
 
 func (c *Config) bindServe(fs *flag.FlagSet) {

@@ -51,23 +51,19 @@ func (p positiveDuration) Set(s string) error {
 }
 
 // purgeWorker returns the background worker that removes, every interval,
-// the accounts deleted more than belfry.DeletedAccountRetention ago. It
-// purges once at start, so that a server that was down catches up, and
+// the accounts deleted more than belfry.DeletedAccountRetention ago, and
+// cancels the queued invitation e-mail whose links have expired, so that
+// their tokens do not stay in plain text when no mail worker claims them.
+// It runs once at start, so that a server that was down catches up, and
 // stops when its context ends. A failed round is logged and retried at the
-// next tick: the accounts wait, which loses nothing.
+// next tick: the accounts and messages wait, which loses nothing.
 func purgeWorker(svc *belfry.Service, interval time.Duration, log *slog.Logger) func(context.Context) error {
 	return func(ctx context.Context) error {
 		tick := time.NewTicker(interval)
 		defer tick.Stop()
 		for {
-			n, err := svc.PurgeDeletedAccounts(ctx)
-			switch {
-			case ctx.Err() != nil:
-				return ctx.Err()
-			case err != nil:
-				log.Error("purging deleted accounts failed; trying again later", "error", err, "purged", n)
-			case n > 0:
-				log.Info("purged deleted accounts", "accounts", n)
+			if err := purgeRound(ctx, svc, log); err != nil {
+				return err
 			}
 			select {
 			case <-ctx.Done():
@@ -76,4 +72,28 @@ func purgeWorker(svc *belfry.Service, interval time.Duration, log *slog.Logger) 
 			}
 		}
 	}
+}
+
+// purgeRound is one round of purgeWorker. It returns an error only when ctx
+// has ended; the store's failures are logged.
+func purgeRound(ctx context.Context, svc *belfry.Service, log *slog.Logger) error {
+	n, err := svc.PurgeDeletedAccounts(ctx)
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case err != nil:
+		log.Error("purging deleted accounts failed; trying again later", "error", err, "purged", n)
+	case n > 0:
+		log.Info("purged deleted accounts", "accounts", n)
+	}
+	n, err = svc.CancelStaleMail(ctx)
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case err != nil:
+		log.Error("cancelling expired invitation e-mail failed; trying again later", "error", err)
+	case n > 0:
+		log.Info("cancelled expired invitation e-mail", "messages", n)
+	}
+	return nil
 }

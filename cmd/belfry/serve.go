@@ -56,6 +56,9 @@ func newServer(cfg *Config) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := cfg.checkPublicURL(); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, err
 	}
@@ -81,7 +84,13 @@ func newServer(cfg *Config) (*server, error) {
 		return nil, err
 	}
 	if cfg.PublicURL == "" {
-		cfg.PublicURL = "http://" + ln.Addr().String()
+		var guessed bool
+		cfg.PublicURL, guessed = defaultPublicURL(ln.Addr())
+		if guessed {
+			log.Warn("BELFRY_PUBLIC_URL is not set and Belfry listens on every interface: invitation links point at "+
+				cfg.PublicURL+", which works only on this machine; set BELFRY_PUBLIC_URL to the address users reach Belfry at",
+				"public_url", cfg.PublicURL)
+		}
 	}
 	svc := &belfry.Service{Store: store, Invitations: belfry.Invitations{
 		PublicURL: cfg.PublicURL, TTL: cfg.InviteTTL, Wait: cfg.InviteWait, ReplyTo: cfg.MailReplyTo,
@@ -104,7 +113,7 @@ func newServer(cfg *Config) (*server, error) {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          nil,
 	}
-	log.Info("belfry listening", "addr", ln.Addr().String(), "data_dir", cfg.DataDir,
+	log.Info("belfry listening", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "store", cfg.storeName(),
 		"public_url", cfg.PublicURL, "aws_account_id", root.AwsAccountID)
 	return s, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"strings"
 
@@ -34,6 +35,19 @@ func (c *Config) checkDatabase() error {
 			"BELFRY_ROOT_SECRET_ACCESS_KEY and BELFRY_ROOT_AWS_ACCOUNT_ID (see docs/decisions.md)")
 	}
 	return nil
+}
+
+// storeName says in the log which database this replica runs on, without
+// the URL's password, so that an operator can tell replicas that share one.
+func (c *Config) storeName() string {
+	if !c.usesPostgres() {
+		return "sqlite:" + filepath.Join(c.DataDir, "belfry.db")
+	}
+	u, err := url.Parse(c.DatabaseURL)
+	if err != nil {
+		return "postgres"
+	}
+	return "postgres://" + u.Host + u.Path
 }
 
 // openStore opens the store that the configuration names: PostgreSQL when

@@ -54,6 +54,10 @@ type Options struct {
 	// User and Password, when User is set, are required by AUTH PLAIN
 	// before MAIL FROM.
 	User, Password string
+	// SMTPUTF8 advertises SMTPUTF8 (RFC 6531). With or without it, the
+	// server refuses a non-ASCII address in a transaction whose MAIL FROM
+	// did not declare SMTPUTF8, as Postfix does: 553 5.6.7.
+	SMTPUTF8 bool
 }
 
 // Message is one message as the server took it.
@@ -63,6 +67,8 @@ type Message struct {
 	Data []byte
 	TLS  bool
 	User string
+	// SMTPUTF8 is whether MAIL FROM declared SMTPUTF8.
+	SMTPUTF8 bool
 }
 
 // Header parses the message's header, failing t if it does not parse.
@@ -109,6 +115,7 @@ func (s *Server) serve(l net.Listener) {
 	srv.AllowInsecureAuth = true
 	srv.ErrorLog = log.New(io.Discard, "", 0)
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
+	srv.EnableSMTPUTF8 = s.opts.SMTPUTF8
 	if s.opts.TLS || s.opts.Implicit {
 		srv.TLSConfig = testTLSConfig()
 	}
@@ -252,12 +259,30 @@ func (se *session) Auth(mech string) (sasl.Server, error) {
 	}), nil
 }
 
-func (se *session) Mail(from string, _ *smtp.MailOptions) error {
+func (se *session) Mail(from string, opts *smtp.MailOptions) error {
 	if se.s.opts.User != "" && se.user == "" {
 		return smtp.ErrAuthRequired
 	}
-	se.msg = Message{From: from}
+	utf8 := opts != nil && opts.UTF8
+	if !utf8 && !ascii(from) {
+		return errUndeclaredUTF8
+	}
+	se.msg = Message{From: from, SMTPUTF8: utf8}
 	return nil
+}
+
+// errUndeclaredUTF8 is Postfix's answer to a non-ASCII address in a
+// transaction that did not declare SMTPUTF8.
+var errUndeclaredUTF8 = &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 6, 7},
+	Message: "Must declare SMTPUTF8 to send unicode address"}
+
+func ascii(s string) bool {
+	for i := range len(s) {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
@@ -268,6 +293,9 @@ func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	time.Sleep(delay)
 	if refusal != nil {
 		return refusal
+	}
+	if !se.msg.SMTPUTF8 && !ascii(to) {
+		return errUndeclaredUTF8
 	}
 	se.msg.To = append(se.msg.To, to)
 	return nil
