@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
 
 	"github.com/belfryhq/belfry"
 )
@@ -48,12 +49,18 @@ func (s *Store) stopCommitter() {
 func (s *Store) commitLoop() {
 	defer close(s.c.idle)
 	group := make([]*pending, 0, maxGroup)
+	busy := false
 	for {
 		select {
 		case p := <-s.c.queue:
 			group = append(group[:0], p)
 		case <-s.c.stop:
 			return
+		}
+		if busy {
+			// Writes are arriving together: let the ones about to be
+			// queued get there before this group closes.
+			runtime.Gosched()
 		}
 	gather:
 		for len(group) < maxGroup {
@@ -64,6 +71,7 @@ func (s *Store) commitLoop() {
 				break gather
 			}
 		}
+		busy = len(group) > 1
 		s.commitGroup(group)
 	}
 }
