@@ -54,7 +54,8 @@ type WorkerConfig struct {
 	MaxAttempts int
 	MaxAge      time.Duration
 	// MaxLag is how long due mail may wait to be claimed before Healthy
-	// says the worker is behind. Default 5 seconds.
+	// says the worker is behind. Default 500 ms, less than InviteUsers
+	// waits, so that a backlog makes InviteUsers answer at once.
 	MaxLag time.Duration
 	// Clock tells the time; nil means time.Now.
 	Clock func() time.Time
@@ -122,7 +123,7 @@ func (c WorkerConfig) withDefaults() WorkerConfig {
 	c.RetryFirst = orDuration(c.RetryFirst, 30*time.Second)
 	c.RetryMax = max(orDuration(c.RetryMax, time.Hour), c.RetryFirst)
 	c.MaxAge = orDuration(c.MaxAge, 72*time.Hour)
-	c.MaxLag = orDuration(c.MaxLag, 5*time.Second)
+	c.MaxLag = orDuration(c.MaxLag, 500*time.Millisecond)
 	if c.Clock == nil {
 		c.Clock = time.Now
 	}
