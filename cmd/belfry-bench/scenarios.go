@@ -48,7 +48,7 @@ func (b *bench) scenarios(dir string, bigAccount int) []scenario {
 			do: func(ctx context.Context, c, n int) error {
 				emails := make([]string, 50)
 				for i := range emails {
-					emails[i] = fmt.Sprintf("i%d-%d-%d@example.com", c, n, i)
+					emails[i] = fmt.Sprintf("i%d-%d-%d@team.example.net", c, n, i)
 				}
 				_, err := b.belfry[c].InviteUsers(ctx, &chime.InviteUsersInput{AccountId: aws.String(teamAccount), UserEmailList: emails})
 				return err
