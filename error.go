@@ -20,6 +20,9 @@ const (
 	Throttled
 	LimitExceeded
 	Unprocessable
+	// Unavailable is a failure that may pass: the database did not answer
+	// in time. Clients retry it.
+	Unavailable
 )
 
 var kindNames = [...]string{
@@ -32,6 +35,7 @@ var kindNames = [...]string{
 	Throttled:     "throttled",
 	LimitExceeded: "limit exceeded",
 	Unprocessable: "unprocessable",
+	Unavailable:   "unavailable",
 }
 
 func (k Kind) String() string {

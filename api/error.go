@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"errors"
+	"net"
 	"net/http"
 	"slices"
 
@@ -21,6 +23,7 @@ var exceptionOf = map[belfry.Kind]struct{ Type, Code string }{
 	belfry.Throttled:     {"ThrottledClientException", "Throttled"},
 	belfry.LimitExceeded: {"ResourceLimitExceededException", "ResourceLimitExceeded"},
 	belfry.Unprocessable: {"UnprocessableEntityException", "Unprocessable"},
+	belfry.Unavailable:   {"ServiceUnavailableException", "ServiceUnavailable"},
 }
 
 type errorBody struct {
@@ -34,6 +37,7 @@ type errorBody struct {
 // BadRequestException, so that Go callers still get a typed error; an
 // unexpected error becomes a 500 with a safe message, its cause logged.
 func writeError(w http.ResponseWriter, op *operation, err error) int {
+	err = unavailable(err)
 	kind := belfry.ErrorKind(err)
 	ex := exceptionOf[kind]
 	if op != nil && kind != belfry.Internal && !slices.Contains(op.Errors, ex.Type) {
@@ -54,4 +58,17 @@ func badRequest(format string, args ...any) error {
 func isInternal(err error) bool {
 	var e *belfry.Error
 	return !errors.As(err, &e) || e.Kind == belfry.Internal
+}
+
+// unavailable turns a store that did not answer in time, or whose
+// connection failed, into a 503 ServiceUnavailableException: a failure that
+// may pass, which the SDKs retry and a load balancer can route around,
+// unlike the 500 of a fault in Belfry.
+func unavailable(err error) error {
+	var ne net.Error
+	if belfry.ErrorKind(err) == belfry.Internal &&
+		(errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne)) {
+		return &belfry.Error{Kind: belfry.Unavailable, Message: "the database did not answer in time; try again", Err: err}
+	}
+	return err
 }

@@ -88,7 +88,14 @@ func (c *call) ctx() context.Context {
 // returns the output to encode with the operation's success code.
 type handler func(s *Server, c *call) (any, error)
 
+// requestTimeout bounds a request's work, so that a database that stops
+// answering gives the client a 503 rather than a hang.
+const requestTimeout = 30 * time.Second
+
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+	defer cancel()
+	r = r.WithContext(ctx)
 	start := time.Now()
 	c := &call{w: w, r: r, id: uuid.NewString()}
 	w.Header().Set("x-amzn-RequestId", c.id)

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
@@ -109,5 +110,34 @@ func TestStrayInvitationPathLogsNoToken(t *testing.T) {
 	}
 	if log := logs.String(); strings.Contains(log, token) || !strings.Contains(log, "invitations/…") {
 		t.Errorf("the log holds the token, or no redacted path:\n%s", log)
+	}
+}
+
+// stalled is a store whose ListAccounts fails as a database that stops
+// answering does: its context runs out.
+type stalled struct{ belfry.Store }
+
+func (stalled) ListAccounts(ctx context.Context, _ belfry.AccountFilter, _ belfry.Page) ([]*belfry.Account, error) {
+	return nil, fmt.Errorf("postgres: %w", context.DeadlineExceeded)
+}
+
+// TestStalledStoreAnswers503 checks that a database that does not answer
+// in time gives ServiceUnavailableException, which the SDKs retry, and not
+// the 500 of a fault in Belfry.
+func TestStalledStoreAnswers503(t *testing.T) {
+	store, err := sqlite.Open(filepath.Join(t.TempDir(), "belfry.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	root := belfry.NewAccessKey("111122223333", "root", time.Now())
+	svc := &belfry.Service{Store: stalled{store}}
+	srv := httptest.NewServer(api.New(api.Config{Service: svc, Root: root}))
+	t.Cleanup(srv.Close)
+	e := &env{t: t, svc: svc, root: root, srv: srv}
+	_, err = e.client(root.ID, root.Secret).ListAccounts(context.Background(), &chime.ListAccountsInput{})
+	su := wantErr[*types.ServiceUnavailableException](t, err)
+	if msg := aws.ToString(su.Message); !strings.Contains(msg, "try again") {
+		t.Errorf("message %q; want one that says to try again", msg)
 	}
 }

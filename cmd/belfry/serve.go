@@ -31,7 +31,7 @@ func serve(ctx context.Context, args []string) error {
 	if err := errors.Join(cfg.envErrs...); err != nil {
 		return err
 	}
-	srv, err := newServer(&cfg)
+	srv, err := newServer(ctx, &cfg)
 	if err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ type server struct {
 	log        *slog.Logger
 }
 
-func newServer(cfg *Config) (*server, error) {
+func newServer(ctx context.Context, cfg *Config) (*server, error) {
 	log, err := cfg.logger(os.Stderr)
 	if err != nil {
 		return nil, err
@@ -74,7 +74,7 @@ func newServer(cfg *Config) (*server, error) {
 			"  AWS_ACCESS_KEY_ID=%s\n  AWS_SECRET_ACCESS_KEY=%s\n  AWS account ID: %s\n",
 			filepath.Join(cfg.DataDir, rootFile), root.ID, root.Secret, root.AwsAccountID)
 	}
-	store, err := openStore(context.Background(), cfg)
+	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
