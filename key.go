@@ -20,8 +20,16 @@ type AccessKey struct {
 	Revoked time.Time // zero while the key is live
 }
 
-// ARN is the caller identity that requests signed with k carry.
+// RootKeyName is the name of Belfry's root key, which stands for its AWS
+// account's root user; no other key may take it.
+const RootKeyName = "root"
+
+// ARN is the caller identity that requests signed with k carry: the root
+// user's ARN for the root key, as AWS writes it, an IAM user's for others.
 func (k *AccessKey) ARN() string {
+	if k.Name == RootKeyName {
+		return fmt.Sprintf("arn:aws:iam::%s:root", k.AwsAccountID)
+	}
 	return fmt.Sprintf("arn:aws:iam::%s:user/%s", k.AwsAccountID, k.Name)
 }
 
@@ -50,6 +58,9 @@ func (s *Service) CreateAccessKey(ctx context.Context, awsAccountID, name string
 	name = orDefault(name, "belfry-admin")
 	if !keyNamePattern.MatchString(name) {
 		return nil, Errorf(BadRequest, "key name %q must be 1-64 letters, digits or +=,.@_-", name)
+	}
+	if name == RootKeyName {
+		return nil, Errorf(BadRequest, "the key name %q is reserved for Belfry's root key; choose another", name)
 	}
 	k := NewAccessKey(awsAccountID, name, s.now())
 	AuditNote(ctx, "", "created access key "+k.ID+" for AWS account "+awsAccountID+" named "+name, k.ID)

@@ -90,7 +90,7 @@ func (e *env) claim(id, domain string, t belfry.AccountType) {
 }
 
 // rootARN is the caller ARN of requests signed with the root key.
-const rootARN = "arn:aws:iam::111122223333:user/root"
+const rootARN = "arn:aws:iam::111122223333:root"
 
 // wantErr fails the test unless err is, or wraps, a T, and returns it.
 func wantErr[T error](t *testing.T, err error) T {

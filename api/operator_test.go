@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/chime"
 	"github.com/aws/aws-sdk-go-v2/service/chime/types"
+	"github.com/belfryhq/belfry"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -210,5 +211,14 @@ func TestOperatorRefused(t *testing.T) {
 	// The non-root key still works for the Chime API of its own AWS account.
 	if _, err := e.client(k.ID, k.Secret).ListAccounts(context.Background(), &chime.ListAccountsInput{}); err != nil {
 		t.Errorf("non-root key on the Chime API: %v", err)
+	}
+}
+
+// TestRootKeyNameReserved checks that no other key can take the root key's
+// name, whose ARN is the AWS account's root user.
+func TestRootKeyNameReserved(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.svc.CreateAccessKey(context.Background(), "123456789012", "root"); belfry.ErrorKind(err) != belfry.BadRequest {
+		t.Errorf("CreateAccessKey(name root) = %v; want BadRequest", err)
 	}
 }

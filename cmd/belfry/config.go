@@ -203,7 +203,7 @@ func (c *Config) rootKey(create bool) (key *belfry.AccessKey, fresh bool, err er
 		if !create {
 			return nil, false, fmt.Errorf("no root credentials: set BELFRY_ROOT_ACCESS_KEY_ID and BELFRY_ROOT_SECRET_ACCESS_KEY, or BELFRY_DATA_DIR to the server's data directory (looked for %s)", path)
 		}
-		k := belfry.NewAccessKey(orString(stored.AwsAccountID, belfry.RandomAwsAccountID()), "root", time.Now())
+		k := belfry.NewAccessKey(orString(stored.AwsAccountID, belfry.RandomAwsAccountID()), belfry.RootKeyName, time.Now())
 		stored = rootCredentials{AccessKeyID: k.ID, SecretAccessKey: k.Secret, AwsAccountID: k.AwsAccountID}
 		fresh = true
 	}
@@ -222,7 +222,7 @@ func (c *Config) rootKey(create bool) (key *belfry.AccessKey, fresh bool, err er
 		}
 	}
 	return &belfry.AccessKey{
-		ID: stored.AccessKeyID, Secret: stored.SecretAccessKey, AwsAccountID: stored.AwsAccountID, Name: "root",
+		ID: stored.AccessKeyID, Secret: stored.SecretAccessKey, AwsAccountID: stored.AwsAccountID, Name: belfry.RootKeyName,
 	}, fresh, nil
 }
 
