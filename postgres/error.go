@@ -5,34 +5,47 @@ import (
 	"fmt"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/internal/storeerr"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // This file is the one place where PostgreSQL's errors become Belfry's: the
-// database enforces uniqueness and references, and the functions below name,
-// for each resource, what a broken constraint means to the caller, in the
-// words the SQLite store uses (sqlite/error.go), so that both answer alike.
+// database enforces uniqueness and references, constraint names what broke
+// in the terms every store shares, and package storeerr words what that
+// means to the caller, as it does for the SQLite store.
 
-// foreignKey is what constraint reports for a broken FOREIGN KEY, whichever
-// it is: every resource has one meaning for it.
-const foreignKey = "FOREIGN KEY"
+// constraints maps the unique constraints and indexes, as the migrations
+// name them, to the constraint they stand for.
+var constraints = map[string]storeerr.Constraint{
+	"accounts_id":             storeerr.AccountID,
+	"domains_domain":          storeerr.DomainName,
+	"users_id":                storeerr.UserID,
+	"users_email":             storeerr.UserEmail,
+	"users_personal_pin":      storeerr.UserPIN,
+	"invites_id":              storeerr.InviteID,
+	"rooms_id":                storeerr.RoomID,
+	"rooms_client_token":      storeerr.RoomToken,
+	"memberships_room_member": storeerr.RoomMember,
+	"access_keys_id":          storeerr.KeyID,
+	"mails_id":                storeerr.MailID,
+}
 
-// constraint returns the name of the unique constraint or index that err
-// broke (23505, unique_violation), as the migrations name them, foreignKey
-// for a broken foreign key (23503), or "" when err is neither.
-func constraint(err error) string {
+// constraint returns the constraint that err broke (23505,
+// unique_violation), storeerr.ForeignKey for a broken foreign key (23503),
+// or storeerr.None when err is neither.
+func constraint(err error) storeerr.Constraint {
 	var e *pgconn.PgError
 	if !errors.As(err, &e) {
-		return ""
+		return storeerr.None
 	}
 	switch e.Code {
 	case "23505":
-		return e.ConstraintName
+		return constraints[e.ConstraintName]
 	case "23503":
-		return foreignKey
+		return storeerr.ForeignKey
 	}
-	return ""
+	return storeerr.None
 }
 
 // affected reads the result of an UPDATE or DELETE that must match a row,
@@ -79,77 +92,29 @@ func internal(err error) error {
 }
 
 func accountError(err error, a *belfry.Account) error {
-	switch constraint(err) {
-	case "accounts_id":
-		return conflict("account %s already exists", a.ID)
-	}
-	return internal(err)
+	return storeerr.Account(constraint(err), a, internal(err))
 }
 
 func domainError(err error, domain string) error {
-	switch constraint(err) {
-	case "domains_domain":
-		return conflict("domain %s is already claimed by another account", domain)
-	}
-	return internal(err)
+	return storeerr.Domain(constraint(err), domain, internal(err))
 }
 
 func userError(err error, u *belfry.User) error {
-	switch constraint(err) {
-	case "users_email":
-		return &belfry.Error{Kind: belfry.Conflict,
-			Message: fmt.Sprintf("a user with e-mail %s already exists in account %s", u.Email, u.AccountID), Err: errEmailTaken}
-	case "users_personal_pin":
-		return &belfry.Error{Kind: belfry.Conflict, Message: "the personal PIN is already in use", Err: belfry.ErrPINTaken}
-	case "users_id":
-		return conflict("user %s already exists", u.ID)
-	case foreignKey:
-		return belfry.Errorf(belfry.NotFound, "account %s not found", u.AccountID)
-	}
-	return internal(err)
+	return storeerr.User(constraint(err), u, internal(err))
 }
 
-// errEmailTaken is the cause inside the Conflict of a second user with one
-// e-mail key, so that InviteUsers can tell that it lost a race for a new
-// address to another transaction and run again.
-var errEmailTaken = errors.New("e-mail address already in use")
-
 func inviteError(err error, inv *belfry.Invite) error {
-	switch constraint(err) {
-	case "invites_id":
-		return conflict("invite %s already exists", inv.ID)
-	case foreignKey:
-		return belfry.Errorf(belfry.NotFound, "account %s or user %s not found", inv.AccountID, inv.UserID)
-	}
-	return internal(err)
+	return storeerr.Invite(constraint(err), inv, internal(err))
 }
 
 func roomError(err error, r *belfry.Room) error {
-	switch constraint(err) {
-	case "rooms_id":
-		return conflict("room %s already exists", r.ID)
-	case "rooms_client_token":
-		return conflict("a room with client request token %s already exists in account %s", r.ClientToken, r.AccountID)
-	case foreignKey:
-		return belfry.Errorf(belfry.NotFound, "account %s not found", r.AccountID)
-	}
-	return internal(err)
+	return storeerr.Room(constraint(err), r, internal(err))
 }
 
 func membershipError(err error, m *belfry.Membership) error {
-	switch constraint(err) {
-	case "memberships_room_member":
-		return conflict("member %s is already in room %s", m.Member.ID, m.RoomID)
-	case foreignKey:
-		return belfry.Errorf(belfry.NotFound, "room %s not found", m.RoomID)
-	}
-	return internal(err)
+	return storeerr.Membership(constraint(err), m, internal(err))
 }
 
 func keyError(err error, k *belfry.AccessKey) error {
-	switch constraint(err) {
-	case "access_keys_id":
-		return conflict("access key %s already exists", k.ID)
-	}
-	return internal(err)
+	return storeerr.Key(constraint(err), k, internal(err))
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/internal/storeerr"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -47,7 +48,7 @@ func (s *Store) InviteUsers(ctx context.Context, accountID string, items []*belf
 	return s.write(ctx, func(tx pgx.Tx) error {
 		saved.restore()
 		err := inviteAll(ctx, tx, accountID, items)
-		if errors.Is(err, errEmailTaken) {
+		if errors.Is(err, storeerr.ErrEmailTaken) {
 			return &runAgain{err}
 		}
 		return err

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/internal/storeerr"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -84,10 +85,7 @@ func mailArgs(m *belfry.Mail) []any {
 }
 
 func mailError(err error, m *belfry.Mail) error {
-	if constraint(err) == "mails_id" {
-		return conflict("mail %s already exists", m.ID)
-	}
-	return internal(err)
+	return storeerr.Mail(constraint(err), m, internal(err))
 }
 
 // ClaimMail leases up to n due messages to holder.

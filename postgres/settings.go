@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/internal/storeerr"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -52,7 +53,7 @@ func (s *Store) UpdateAccountSettings(ctx context.Context, accountID string, u b
 func accountMustExist(accountID string) func(pgx.BatchResults) error {
 	return func(r pgx.BatchResults) error {
 		_, err := r.Exec()
-		if constraint(err) == foreignKey {
+		if constraint(err) == storeerr.ForeignKey {
 			return belfry.Errorf(belfry.NotFound, "account %s not found", accountID)
 		}
 		return internal(err)

@@ -7,30 +7,43 @@ import (
 	"strings"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/internal/storeerr"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // This file is the one place where SQLite's errors become Belfry's: the
-// database enforces uniqueness and references, and the functions below name,
-// for each resource, what a broken constraint means to the caller.
+// database enforces uniqueness and references, constraint names what broke
+// in the terms every store shares, and package storeerr words what that
+// means to the caller.
 
-// foreignKey is what constraint reports for a broken FOREIGN KEY, which
-// SQLite does not name.
-const foreignKey = "FOREIGN KEY"
+// constraints maps the columns SQLite names for a broken UNIQUE or PRIMARY
+// KEY constraint to the constraint they stand for.
+var constraints = map[string]storeerr.Constraint{
+	"accounts.id":                          storeerr.AccountID,
+	"domains.domain":                       storeerr.DomainName,
+	"users.id":                             storeerr.UserID,
+	"users.account_id, users.email_key":    storeerr.UserEmail,
+	"users.personal_pin":                   storeerr.UserPIN,
+	"invites.id":                           storeerr.InviteID,
+	"rooms.id":                             storeerr.RoomID,
+	"rooms.account_id, rooms.client_token": storeerr.RoomToken,
+	"memberships.room_id, memberships.member_id": storeerr.RoomMember,
+	"access_keys.id": storeerr.KeyID,
+	"mails.id":       storeerr.MailID,
+}
 
-// constraint returns the constraint that err broke: the columns of a UNIQUE
-// or PRIMARY KEY constraint as SQLite names them ("users.personal_pin",
-// "users.account_id, users.email_key"), foreignKey, or "" when err is no
-// constraint violation.
-func constraint(err error) string {
+// constraint returns the constraint that err broke, storeerr.ForeignKey for
+// any FOREIGN KEY (SQLite does not say which), or storeerr.None when err is
+// no constraint violation Belfry gives a meaning to.
+func constraint(err error) storeerr.Constraint {
 	var e *sqlite.Error
 	if !errors.As(err, &e) {
-		return ""
+		return storeerr.None
 	}
 	switch e.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return foreignKey
+		return storeerr.ForeignKey
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 		// "constraint failed: UNIQUE constraint failed: users.id (2067)"
 		const marker = "constraint failed: "
@@ -39,9 +52,9 @@ func constraint(err error) string {
 		if i := strings.LastIndex(cols, " ("); i >= 0 {
 			cols = cols[:i]
 		}
-		return cols
+		return constraints[cols]
 	}
-	return ""
+	return storeerr.None
 }
 
 // conflict is a Conflict error with a caller-safe message.
@@ -72,71 +85,29 @@ func internal(err error) error {
 }
 
 func accountError(err error, a *belfry.Account) error {
-	switch constraint(err) {
-	case "accounts.id":
-		return conflict("account %s already exists", a.ID)
-	}
-	return internal(err)
+	return storeerr.Account(constraint(err), a, internal(err))
 }
 
 func domainError(err error, domain string) error {
-	switch constraint(err) {
-	case "domains.domain":
-		return conflict("domain %s is already claimed by another account", domain)
-	}
-	return internal(err)
+	return storeerr.Domain(constraint(err), domain, internal(err))
 }
 
 func userError(err error, u *belfry.User) error {
-	switch constraint(err) {
-	case "users.account_id, users.email_key":
-		return conflict("a user with e-mail %s already exists in account %s", u.Email, u.AccountID)
-	case "users.personal_pin":
-		return &belfry.Error{Kind: belfry.Conflict, Message: "the personal PIN is already in use", Err: belfry.ErrPINTaken}
-	case "users.id":
-		return conflict("user %s already exists", u.ID)
-	case foreignKey:
-		return belfry.Errorf(belfry.NotFound, "account %s not found", u.AccountID)
-	}
-	return internal(err)
+	return storeerr.User(constraint(err), u, internal(err))
 }
 
 func inviteError(err error, inv *belfry.Invite) error {
-	switch constraint(err) {
-	case "invites.id":
-		return conflict("invite %s already exists", inv.ID)
-	case foreignKey:
-		return belfry.Errorf(belfry.NotFound, "account %s or user %s not found", inv.AccountID, inv.UserID)
-	}
-	return internal(err)
+	return storeerr.Invite(constraint(err), inv, internal(err))
 }
 
 func roomError(err error, r *belfry.Room) error {
-	switch constraint(err) {
-	case "rooms.id":
-		return conflict("room %s already exists", r.ID)
-	case "rooms.account_id, rooms.client_token":
-		return conflict("a room with client request token %s already exists in account %s", r.ClientToken, r.AccountID)
-	case foreignKey:
-		return belfry.Errorf(belfry.NotFound, "account %s not found", r.AccountID)
-	}
-	return internal(err)
+	return storeerr.Room(constraint(err), r, internal(err))
 }
 
 func membershipError(err error, m *belfry.Membership) error {
-	switch constraint(err) {
-	case "memberships.room_id, memberships.member_id":
-		return conflict("member %s is already in room %s", m.Member.ID, m.RoomID)
-	case foreignKey:
-		return belfry.Errorf(belfry.NotFound, "room %s not found", m.RoomID)
-	}
-	return internal(err)
+	return storeerr.Membership(constraint(err), m, internal(err))
 }
 
 func keyError(err error, k *belfry.AccessKey) error {
-	switch constraint(err) {
-	case "access_keys.id":
-		return conflict("access key %s already exists", k.ID)
-	}
-	return internal(err)
+	return storeerr.Key(constraint(err), k, internal(err))
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/internal/storeerr"
 )
 
 const mailColumns = `seq, id, invite_id, account_id, to_addr, reply_to, subject, text_body, html_body, link,
@@ -71,10 +72,7 @@ func insertMail(ctx context.Context, ins *sql.Stmt, m *belfry.Mail) error {
 	res, err := ins.ExecContext(ctx, m.ID, m.InviteID, m.AccountID, m.To, m.ReplyTo, m.Subject, m.Text,
 		m.HTML, m.Link, m.MessageID, string(m.Status), micros(m.NextAttempt), micros(m.Created), micros(m.Expires))
 	if err != nil {
-		if constraint(err) == "mails.id" {
-			return conflict("mail %s already exists", m.ID)
-		}
-		return internal(err)
+		return storeerr.Mail(constraint(err), m, internal(err))
 	}
 	m.Seq, err = res.LastInsertId()
 	return internal(err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/internal/storeerr"
 )
 
 const (
@@ -44,7 +45,7 @@ func (s *Store) UpdateAccountSettings(ctx context.Context, accountID string, u b
 	return s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, updateAccountSettingsQuery, accountID, nullBool(u.DisableRemoteControl),
 			nullBool(u.EnableDialOut))
-		if constraint(err) == foreignKey {
+		if constraint(err) == storeerr.ForeignKey {
 			return belfry.Errorf(belfry.NotFound, "account %s not found", accountID)
 		}
 		return internal(err)
@@ -68,7 +69,7 @@ func (s *Store) PutRetentionSettings(ctx context.Context, accountID string, r *b
 	return s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, putRetentionQuery, accountID, r.RoomDays, r.ConversationDays,
 			micros(r.InitiateDeletion))
-		if constraint(err) == foreignKey {
+		if constraint(err) == storeerr.ForeignKey {
 			return belfry.Errorf(belfry.NotFound, "account %s not found", accountID)
 		}
 		return internal(err)
