@@ -160,3 +160,18 @@ func (s *Service) ClaimDomain(ctx context.Context, accountID, domain string, t A
 	AuditNote(ctx, accountID, "claimed domain "+d+" as "+string(t), d)
 	return s.Store.ClaimDomain(ctx, accountID, d, t)
 }
+
+// PlanClaim decides a domain claim for account a, given the account that
+// holds the domain now ("" for none): whether there is anything to store,
+// or why the claim is refused. A Team account becomes of type t; an
+// Enterprise account keeps its type, and may claim more domains only as
+// that type. Both stores call it inside the claim's transaction.
+func PlanClaim(a *Account, owner, domain string, t AccountType) (store bool, err error) {
+	switch {
+	case owner != "" && owner != a.ID:
+		return false, Errorf(Conflict, "domain %s is already claimed by account %s", domain, owner)
+	case a.Type != Team && a.Type != t:
+		return false, Errorf(Conflict, "account %s is already %s", a.ID, a.Type)
+	}
+	return owner == "", nil
+}

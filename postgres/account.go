@@ -116,14 +116,14 @@ func claim(ctx context.Context, tx pgx.Tx, id, domain string, t belfry.AccountTy
 	}
 	var owner string
 	err = tx.QueryRow(ctx, `SELECT account_id FROM domains WHERE domain = $1`, domain).Scan(&owner)
-	switch {
-	case err != nil && !errors.Is(err, pgx.ErrNoRows):
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return nil, internal(err)
-	case err == nil && owner != id:
-		return nil, conflict("domain %s is already claimed by account %s", domain, owner)
-	case a.Type != belfry.Team && a.Type != t:
-		return nil, conflict("account %s is already %s", id, a.Type)
-	case err == nil:
+	}
+	store, err := belfry.PlanClaim(a, owner, domain, t)
+	if err != nil {
+		return nil, err
+	}
+	if !store {
 		return a, nil // this account holds the domain already
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO domains (domain, account_id) VALUES ($1, $2)`, domain, id); err != nil {

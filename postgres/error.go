@@ -63,11 +63,6 @@ func affected(format string, args ...any) func(pgx.BatchResults) error {
 	}
 }
 
-// conflict is a Conflict error with a caller-safe message.
-func conflict(format string, args ...any) error {
-	return belfry.Errorf(belfry.Conflict, format, args...)
-}
-
 // notFound turns pgx.ErrNoRows into a NotFound error whose message names
 // what was looked for, and other errors into internal ones.
 func notFound(err error, format string, args ...any) error {

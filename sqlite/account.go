@@ -122,14 +122,14 @@ func (s *Store) claim(ctx context.Context, tx *sql.Tx, id, domain string, t belf
 	}
 	var owner string
 	err = tx.QueryRowContext(ctx, `SELECT account_id FROM domains WHERE domain = ?`, domain).Scan(&owner)
-	switch {
-	case err != nil && !errors.Is(err, sql.ErrNoRows):
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, internal(err)
-	case err == nil && owner != id:
-		return nil, conflict("domain %s is already claimed by account %s", domain, owner)
-	case a.Type != belfry.Team && a.Type != t:
-		return nil, conflict("account %s is already %s", id, a.Type)
-	case err == nil:
+	}
+	store, err := belfry.PlanClaim(a, owner, domain, t)
+	if err != nil {
+		return nil, err
+	}
+	if !store {
 		return a, nil // this account holds the domain already
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO domains (domain, account_id) VALUES (?, ?)`, domain, id); err != nil {

@@ -57,11 +57,6 @@ func constraint(err error) storeerr.Constraint {
 	return storeerr.None
 }
 
-// conflict is a Conflict error with a caller-safe message.
-func conflict(format string, args ...any) error {
-	return belfry.Errorf(belfry.Conflict, format, args...)
-}
-
 // notFound turns sql.ErrNoRows into a NotFound error whose message names
 // what was looked for, and other errors into internal ones.
 func notFound(err error, format string, args ...any) error {
