@@ -133,7 +133,7 @@ func (s *Service) awaitDelivery(ctx context.Context, items []*InviteItem) {
 	defer deadline.Stop()
 	for {
 		changed := m.Changed()
-		mails, err := s.Store.Mails(ctx, ids)
+		mails, err := s.Mails(ctx, ids)
 		if err != nil {
 			return
 		}

@@ -15,7 +15,7 @@ type Store interface {
 	RoomStore
 	MembershipStore
 	KeyStore
-	OutboxStore
+	JobStore
 	LifecycleStore
 	SettingsStore
 	AuditStore

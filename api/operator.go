@@ -48,6 +48,8 @@ func (s *Server) serveOperator(c *call) (int, error) {
 		out, err = s.listInvitations(c)
 	case route == "GET audit":
 		out, err = s.listAudit(c)
+	case route == "GET jobs":
+		out, err = s.listJobs(c)
 	case strings.HasPrefix(route, "DELETE domains/"):
 		out, err = s.releaseDomain(c, strings.TrimPrefix(route, "DELETE domains/"))
 	case strings.HasPrefix(route, "POST accounts/") && strings.HasSuffix(route, "/restore"):

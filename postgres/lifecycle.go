@@ -21,10 +21,10 @@ const (
 	// characters as they are, where LIKE would read % and _.
 	releaseDomainUsersQuery = `UPDATE users SET registration = 'Suspended'
 		WHERE account_id = $1 AND registration <> 'Suspended' AND right(email_key, length($2) + 1) = '@' || $2`
-	// releaseDomainMailQuery cancels the queued mail of the account's
+	// releaseDomainJobsQuery cancels the queued jobs of the account's
 	// users in the domain, as releaseDomainUsersQuery finds them.
-	releaseDomainMailQuery = `UPDATE mails SET ` + cancelMail + `, last_error = $3
-		WHERE status = 'Queued' AND invite_id IN (SELECT i.id FROM invites i JOIN users u ON u.id = i.user_id
+	releaseDomainJobsQuery = `UPDATE jobs SET ` + cancelJob + `, last_error = $3
+		WHERE status = 'Queued' AND user_id IN (SELECT id FROM users u
 			WHERE u.account_id = $1 AND right(u.email_key, length($2) + 1) = '@' || $2)`
 )
 
@@ -86,8 +86,7 @@ func (s *Store) DeleteAccount(ctx context.Context, awsAccountID, id string, t ti
 		if err != nil {
 			return internal(err)
 		}
-		_, err = tx.Exec(ctx, `UPDATE mails SET `+cancelMail+`, last_error = $2
-			WHERE status = 'Queued' AND account_id = $1`, id, deletedReason)
+		_, err = tx.Exec(ctx, cancelAccountJobsQuery, id, belfry.CancelDeleted, ts(t))
 		return internal(err)
 	})
 }
@@ -149,7 +148,7 @@ var purgeQueries = []string{
 	`DELETE FROM memberships WHERE room_id IN (SELECT id FROM rooms WHERE account_id = $1)
 		OR member_id IN (SELECT id FROM users WHERE account_id = $1)`,
 	`DELETE FROM rooms WHERE account_id = $1`,
-	`DELETE FROM mails WHERE account_id = $1 OR invite_id IN (SELECT id FROM invites WHERE account_id = $1)`,
+	`DELETE FROM jobs WHERE account_id = $1`,
 	`DELETE FROM invites WHERE account_id = $1 OR user_id IN (SELECT id FROM users WHERE account_id = $1)`,
 	`DELETE FROM user_settings WHERE user_id IN (SELECT id FROM users WHERE account_id = $1)`,
 	`DELETE FROM users WHERE account_id = $1`,
@@ -214,7 +213,7 @@ func (s *Store) ReleaseDomain(ctx context.Context, accountID, domain string) (*b
 			return internal(err)
 		}
 		suspended = tag.RowsAffected()
-		if _, err := tx.Exec(ctx, releaseDomainMailQuery, accountID, domain, suspendedReason); err != nil {
+		if _, err := tx.Exec(ctx, releaseDomainJobsQuery, accountID, domain, belfry.CancelSuspended); err != nil {
 			return internal(err)
 		}
 		a, err = scanAccount(tx.QueryRow(ctx, accountQuery, accountID, ""))

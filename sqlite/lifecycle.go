@@ -18,10 +18,10 @@ const (
 	// from the end, so the domain's characters are compared as they are.
 	releaseDomainUsersQuery = `UPDATE users SET registration = 'Suspended'
 		WHERE account_id = ?1 AND registration <> 'Suspended' AND substr(email_key, -length(?2) - 1) = '@' || ?2`
-	// releaseDomainMailQuery cancels the queued mail of the account's
+	// releaseDomainJobsQuery cancels the queued jobs of the account's
 	// users in the domain, as releaseDomainUsersQuery finds them.
-	releaseDomainMailQuery = `UPDATE mails SET ` + cancelMail + ` WHERE status = 'Queued' AND invite_id IN (
-		SELECT i.id FROM invites i JOIN users u ON u.id = i.user_id
+	releaseDomainJobsQuery = `UPDATE jobs SET ` + cancelJob + ` WHERE status = 'Queued' AND user_id IN (
+		SELECT id FROM users u
 		WHERE u.account_id = :account AND substr(u.email_key, -length(:domain) - 1) = '@' || :domain)`
 )
 
@@ -82,9 +82,7 @@ func (s *Store) DeleteAccount(ctx context.Context, awsAccountID, id string, t ti
 		if err != nil {
 			return internal(err)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE mails SET `+cancelMail+` WHERE status = 'Queued' AND account_id = :account`,
-			sql.Named("account", id), sql.Named("reason", deletedReason))
-		return internal(err)
+		return cancelJobs(ctx, tx, cancelAccountJobsQuery, belfry.CancelDeleted, t, sql.Named("account", id))
 	})
 }
 
@@ -152,7 +150,7 @@ var purgeQueries = []string{
 	`DELETE FROM memberships WHERE room_id IN (SELECT id FROM rooms WHERE account_id = ?1)
 		OR member_id IN (SELECT id FROM users WHERE account_id = ?1)`,
 	`DELETE FROM rooms WHERE account_id = ?1`,
-	`DELETE FROM mails WHERE account_id = ?1 OR invite_id IN (SELECT id FROM invites WHERE account_id = ?1)`,
+	`DELETE FROM jobs WHERE account_id = ?1`,
 	`DELETE FROM invites WHERE account_id = ?1 OR user_id IN (SELECT id FROM users WHERE account_id = ?1)`,
 	`DELETE FROM user_settings WHERE user_id IN (SELECT id FROM users WHERE account_id = ?1)`,
 	`DELETE FROM users WHERE account_id = ?1`,
@@ -215,10 +213,10 @@ func (s *Store) ReleaseDomain(ctx context.Context, accountID, domain string) (*b
 		if suspended, err = res.RowsAffected(); err != nil {
 			return internal(err)
 		}
-		_, err = tx.ExecContext(ctx, releaseDomainMailQuery, sql.Named("account", accountID), sql.Named("domain", domain),
-			sql.Named("reason", suspendedReason))
+		err = cancelJobs(ctx, tx, releaseDomainJobsQuery, belfry.CancelSuspended, time.Time{},
+			sql.Named("account", accountID), sql.Named("domain", domain))
 		if err != nil {
-			return internal(err)
+			return err
 		}
 		a, err = s.liveAccount(ctx, tx, "", accountID)
 		return err
