@@ -39,6 +39,14 @@ type Service struct {
 	Invitations Invitations
 }
 
+// Ping reports whether the store can serve requests, for readiness checks.
+func (s *Service) Ping(ctx context.Context) error { return s.Store.Ping(ctx) }
+
+// Now is the service's time, from its Clock, in UTC: the adapters stamp
+// what they record with it (audit events, sessions), so that one clock,
+// which tests move, tells every time the service compares.
+func (s *Service) Now() time.Time { return s.now() }
+
 func (s *Service) now() time.Time {
 	if s.Clock != nil {
 		return s.Clock().UTC()

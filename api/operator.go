@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/belfryhq/belfry"
 )
@@ -135,7 +134,7 @@ func (s *Server) createKey(c *call) (any, error) {
 }
 
 func (s *Server) listKeys(c *call) (any, error) {
-	keys, err := s.svc.Store.ListKeys(c.r.Context())
+	keys, err := s.svc.ListAccessKeys(c.r.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -150,8 +149,7 @@ func (s *Server) revokeKey(c *call, id string) error {
 	if id == s.keys.root.ID {
 		return badRequest("the root key cannot be revoked; set BELFRY_ROOT_ACCESS_KEY_ID and BELFRY_ROOT_SECRET_ACCESS_KEY to replace it")
 	}
-	belfry.AuditNote(c.r.Context(), "", "revoked access key "+id, id)
-	if err := s.svc.Store.RevokeKey(c.r.Context(), id, time.Now().UTC()); err != nil {
+	if err := s.svc.RevokeAccessKey(c.r.Context(), id); err != nil {
 		return err
 	}
 	s.keys.forget(id)

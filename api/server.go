@@ -53,7 +53,7 @@ type Config struct {
 func New(cfg Config) *Server {
 	s := &Server{
 		svc:    cfg.Service,
-		keys:   newKeyring(cfg.Service.Store, cfg.Root),
+		keys:   newKeyring(cfg.Service, cfg.Root),
 		router: newRouter(operations),
 		log:    cfg.Logger,
 	}
@@ -268,7 +268,7 @@ func (s *Server) readyz(c *call) int {
 	ctx, cancel := context.WithTimeout(c.r.Context(), 2*time.Second)
 	defer cancel()
 	status, text := http.StatusOK, "ready\n"
-	if err := s.svc.Store.Ping(ctx); err != nil {
+	if err := s.svc.Ping(ctx); err != nil {
 		status, text = http.StatusServiceUnavailable, "store unavailable\n"
 		s.log.Error("readiness check failed", "error", err)
 	}

@@ -52,7 +52,7 @@ type Config struct {
 func New(cfg Config) *Server {
 	s := &Server{
 		svc:      cfg.Service,
-		sessions: sessions{key: cfg.SessionKey, secure: cfg.Secure, now: time.Now},
+		sessions: sessions{key: cfg.SessionKey, secure: cfg.Secure, now: cfg.Service.Now},
 		log:      cfg.Logger,
 		mux:      http.NewServeMux(),
 	}

@@ -233,6 +233,25 @@ func TestSessions(t *testing.T) {
 	}
 }
 
+// TestSessionExpires checks that a session lasts its 12 hours on the
+// service's clock, the one LogoutUser and every stored time go by.
+func TestSessionExpires(t *testing.T) {
+	e := newEnv(t)
+	link, _ := e.invite("di@example.com")
+	c := browserless(t)
+	fetch(t, c, "POST", link, url.Values{"name": {"Di"}})
+	began := e.now
+	for _, tc := range []struct {
+		after time.Duration
+		want  int
+	}{{12*time.Hour - time.Second, http.StatusOK}, {12*time.Hour + time.Second, http.StatusUnauthorized}} {
+		e.now = began.Add(tc.after)
+		if status, _, _ := fetch(t, c, "GET", e.srv.URL+"/welcome", nil); status != tc.want {
+			t.Errorf("GET /welcome %v after the session began = %d; want %d", tc.after, status, tc.want)
+		}
+	}
+}
+
 // TestLogoutUserEndsSession checks that LogoutUser, the Chime operation,
 // signs the user out of Belfry's pages, and that a later sign-in works.
 func TestLogoutUserEndsSession(t *testing.T) {

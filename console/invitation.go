@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/belfryhq/belfry"
 )
@@ -95,6 +94,6 @@ func (s *Server) audited(r *http.Request, operation string) context.Context {
 		ip = r.RemoteAddr
 	}
 	return belfry.WithAudit(r.Context(), &belfry.AuditEvent{
-		Time: time.Now().UTC(), SourceIP: ip, Operation: operation, CallerARN: "belfry:console",
+		Time: s.svc.Now(), SourceIP: ip, Operation: operation, CallerARN: "belfry:console",
 	})
 }

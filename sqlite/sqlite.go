@@ -63,12 +63,10 @@ func Open(path string) (*Store, error) {
 	r.SetMaxIdleConns(readers)
 	s := &Store{w: w, r: r}
 	if err := s.st.prepare(ctx, w, r); err != nil {
-		errors.Join(s.st.close(), r.Close(), w.Close())
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, errors.Join(err, s.st.close(), r.Close(), w.Close()))
 	}
 	if err := s.startCheckpointer(path); err != nil {
-		errors.Join(s.st.close(), r.Close(), w.Close())
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, errors.Join(err, s.st.close(), r.Close(), w.Close()))
 	}
 	s.startCommitter()
 	return s, nil
