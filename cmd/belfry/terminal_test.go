@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 Belfry serves the Chime API, so the deprecated Chime client is what its users run.
+
 package main
 
 import (
