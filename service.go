@@ -19,6 +19,7 @@ type Store interface {
 	LifecycleStore
 	SettingsStore
 	AuditStore
+	SecretStore
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 	Close() error
@@ -37,6 +38,8 @@ type Service struct {
 	NewID func() string
 	// Invitations configures invitation links and e-mail.
 	Invitations Invitations
+
+	secrets secretCache
 }
 
 // Ping reports whether the store can serve requests, for readiness checks.

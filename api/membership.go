@@ -25,21 +25,21 @@ type listMembershipsOutput struct {
 }
 
 func listRoomMemberships(s *Server, c *call) (any, error) {
-	p, size, err := pageOf(c, 10)
+	pg, err := s.pageOf(c, 10)
 	if err != nil {
 		return nil, err
 	}
-	ms, err := s.svc.ListRoomMemberships(c.ctx(), c.labels["accountId"], c.labels["roomId"], p)
+	ms, err := s.svc.ListRoomMemberships(c.ctx(), c.labels["accountId"], c.labels["roomId"], pg.Page)
 	if err != nil {
 		return nil, err
 	}
-	ms, more := trim(ms, size)
+	ms, more := trim(ms, pg.size)
 	out := listMembershipsOutput{RoomMemberships: make([]*wireMembership, len(ms))}
 	for i, m := range ms {
 		out.RoomMemberships[i] = toWireMembership(m)
 	}
 	if more {
-		out.NextToken = nextToken(c, more, ms[len(ms)-1].Seq)
+		out.NextToken = pg.next(ms[len(ms)-1].Seq)
 	}
 	return out, nil
 }

@@ -56,22 +56,22 @@ type listUsersOutput struct {
 
 func listUsers(s *Server, c *call) (any, error) {
 	email, userType := belfry.EmailKey(c.query.Get("user-email")), c.query.Get("user-type")
-	p, size, err := pageOf(c, 100, email, userType)
+	pg, err := s.pageOf(c, 100, email, userType)
 	if err != nil {
 		return nil, err
 	}
 	f := belfry.UserFilter{EmailKey: email, Type: belfry.UserType(userType)}
-	users, err := s.svc.ListUsers(c.ctx(), c.labels["accountId"], f, p)
+	users, err := s.svc.ListUsers(c.ctx(), c.labels["accountId"], f, pg.Page)
 	if err != nil {
 		return nil, err
 	}
-	users, more := trim(users, size)
+	users, more := trim(users, pg.size)
 	out := listUsersOutput{Users: make([]*wireUser, len(users))}
 	for i, u := range users {
 		out.Users[i] = toWireUser(u, false)
 	}
 	if more {
-		out.NextToken = nextToken(c, more, users[len(users)-1].Seq, email, userType)
+		out.NextToken = pg.next(users[len(users)-1].Seq)
 	}
 	return out, nil
 }

@@ -92,7 +92,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 	defer s.finish(rec, r, id, start)
-	s.mux.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+	if crossSite(r) {
+		s.refuse(rec, r)
+		return
+	}
+	s.mux.ServeHTTP(rec, r)
 }
 
 // finish logs the request in one line, and answers a handler's panic with
