@@ -54,8 +54,13 @@ func jobsCommand(ctx context.Context, args []string) error {
 			return err
 		}
 		for _, j := range out.Jobs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", j.JobId, j.Kind, j.State, j.Attempts,
+			// A last error quotes the far end (a mail server's reply):
+			// outf keeps its control characters off the terminal.
+			err := outf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", j.JobId, j.Kind, j.State, j.Attempts,
 				orDash(j.NextAttempt), orDash(j.AccountId), orDash(j.LastError))
+			if err != nil {
+				return err
+			}
 		}
 		if out.NextToken == "" {
 			return tw.Flush()
