@@ -240,7 +240,7 @@ func TestSessionExpires(t *testing.T) {
 	e := newEnv(t)
 	link, _ := e.invite("di@example.com")
 	c := browserless(t)
-	fetch(t, c, "POST", link, url.Values{"name": {"Di"}})
+	fetch(t, c, "POST", link, acceptForm(t, c, link, "Di"))
 	began := e.now
 	for _, tc := range []struct {
 		after time.Duration
