@@ -106,12 +106,12 @@ type wireKey struct {
 	Revoked         timestamp `json:"Revoked,omitzero"`
 }
 
-func toWireKey(k *belfry.AccessKey, withSecret bool) wireKey {
+func toWireKey(k *belfry.AccessKey, s secrets) wireKey {
 	w := wireKey{
 		AccessKeyID: k.ID, AwsAccountID: k.AwsAccountID, Name: k.Name, Arn: k.ARN(),
 		Created: timestamp(k.Created), Revoked: timestamp(k.Revoked),
 	}
-	if withSecret {
+	if s == withSecrets {
 		w.SecretAccessKey = k.Secret
 	}
 	return w
@@ -129,7 +129,7 @@ func (s *Server) createKey(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return struct{ AccessKey wireKey }{toWireKey(k, true)}, nil
+	return struct{ AccessKey wireKey }{toWireKey(k, withSecrets)}, nil
 }
 
 func (s *Server) listKeys(c *call) (any, error) {
@@ -139,7 +139,7 @@ func (s *Server) listKeys(c *call) (any, error) {
 	}
 	out := struct{ AccessKeys []wireKey }{make([]wireKey, len(keys))}
 	for i, k := range keys {
-		out.AccessKeys[i] = toWireKey(k, false)
+		out.AccessKeys[i] = toWireKey(k, withoutSecrets)
 	}
 	return out, nil
 }

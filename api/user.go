@@ -38,7 +38,7 @@ func createUser(s *Server, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return struct{ User *wireUser }{toWireUser(u, true)}, nil
+	return struct{ User *wireUser }{toWireUser(u, withSecrets)}, nil
 }
 
 func getUser(s *Server, c *call) (any, error) {
@@ -46,7 +46,7 @@ func getUser(s *Server, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return struct{ User *wireUser }{toWireUser(u, true)}, nil
+	return struct{ User *wireUser }{toWireUser(u, withSecrets)}, nil
 }
 
 type listUsersOutput struct {
@@ -68,7 +68,7 @@ func listUsers(s *Server, c *call) (any, error) {
 	users, more := trim(users, size)
 	out := listUsersOutput{Users: make([]*wireUser, len(users))}
 	for i, u := range users {
-		out.Users[i] = toWireUser(u, false)
+		out.Users[i] = toWireUser(u, withoutSecrets)
 	}
 	if more {
 		out.NextToken = nextToken(c, more, users[len(users)-1].Seq, email, userType)

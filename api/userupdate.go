@@ -33,7 +33,7 @@ func updateUser(s *Server, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return struct{ User *wireUser }{toWireUser(u, true)}, nil
+	return struct{ User *wireUser }{toWireUser(u, withSecrets)}, nil
 }
 
 type wireUserError struct {
@@ -97,5 +97,5 @@ func resetPersonalPIN(s *Server, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return struct{ User *wireUser }{toWireUser(u, true)}, nil
+	return struct{ User *wireUser }{toWireUser(u, withSecrets)}, nil
 }
