@@ -2,13 +2,13 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/belfryhq/belfry"
+	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // The operator API is Belfry's own, for what Chime did in its console or
@@ -64,11 +64,12 @@ func (s *Server) serveOperator(c *call) (int, error) {
 	return s.writeOutput(c, code, out), nil
 }
 
+// decodeStrict decodes an operator request's body into v as strictly as
+// Chime requests are read: member names exactly as v's fields spell them,
+// no member given twice, no unknown member, valid UTF-8.
 func decodeStrict(c *call, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(c.body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return badRequest("the request body is not valid: %v", err)
+	if err := jsonv2.Unmarshal(c.body, v, jsonv2.RejectUnknownMembers(true)); err != nil {
+		return badRequest("the request body is not valid: %s", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	return nil
 }

@@ -74,6 +74,7 @@ type call struct {
 	labels map[string]string
 	query  url.Values
 	body   []byte
+	in     document // the body, decoded and checked against the model
 	caller belfry.Caller
 	key    *belfry.AccessKey
 	id     string
@@ -150,9 +151,11 @@ func (s *Server) serve(c *call) (int, error) {
 	if h == nil {
 		return 0, badRequest("%s is not yet supported by Belfry", op.Name)
 	}
-	if err := validateInput(op, labels, c.query, c.body); err != nil {
+	in, err := validateInput(op, labels, c.query, c.body)
+	if err != nil {
 		return 0, err
 	}
+	c.in = in
 	s.audit(c, op.Name)
 	out, err := h(s, c)
 	if err != nil {
