@@ -41,11 +41,24 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvOn(t, openSQLite(t))
+}
+
+// openSQLite opens a SQLite store in a temporary directory, closed when t
+// ends.
+func openSQLite(t *testing.T) belfry.Store {
+	t.Helper()
 	store, err := sqlite.Open(filepath.Join(t.TempDir(), "belfry.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	return store
+}
+
+// newEnvOn is newEnv over the given store.
+func newEnvOn(t *testing.T, store belfry.Store) *env {
+	t.Helper()
 	svc := &belfry.Service{Store: store}
 	root := belfry.NewAccessKey("111122223333", "root", time.Now())
 	var log *slog.Logger

@@ -2,7 +2,9 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +30,9 @@ func (s *Server) serveOperator(c *call) (int, error) {
 	}
 	if s.keys.root == nil || c.key.ID != s.keys.root.ID {
 		return 0, belfry.Errorf(belfry.Forbidden, "operator requests must be signed with Belfry's root access key")
+	}
+	if err := operatorText(c); err != nil {
+		return 0, err
 	}
 	route := c.r.Method + " " + strings.TrimPrefix(c.r.URL.Path, operatorPrefix)
 	s.audit(c, operatorOperation(route))
@@ -64,12 +69,37 @@ func (s *Server) serveOperator(c *call) (int, error) {
 	return s.writeOutput(c, code, out), nil
 }
 
-// decodeStrict decodes an operator request's body into v as strictly as
-// Chime requests are read: member names exactly as v's fields spell them,
-// no member given twice, no unknown member, valid UTF-8.
+// operatorText refuses, before any store sees it, what no store can keep
+// (belfry.ValidText): a path that is not text names nothing that exists,
+// and a query value that is not text is a bad request.
+func operatorText(c *call) error {
+	if !belfry.ValidText(c.r.URL.Path) {
+		return belfry.Errorf(belfry.NotFound, "nothing exists at %q", c.r.URL.Path)
+	}
+	for k, vs := range c.query {
+		for _, v := range vs {
+			if !belfry.ValidText(k) || !belfry.ValidText(v) {
+				return badRequest("query parameter %q must be UTF-8 text without NUL characters", k)
+			}
+		}
+	}
+	return nil
+}
+
+// decodeStrict decodes an operator request's body into v, a pointer to a
+// struct of strings, as strictly as Chime requests are read: member names
+// exactly as v's fields spell them, no member given twice, no unknown
+// member, and every value text (belfry.ValidText).
 func decodeStrict(c *call, v any) error {
 	if err := jsonv2.Unmarshal(c.body, v, jsonv2.RejectUnknownMembers(true)); err != nil {
 		return badRequest("the request body is not valid: %s", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	s := reflect.ValueOf(v).Elem()
+	for i := range s.NumField() {
+		if f := s.Field(i); f.Kind() == reflect.String && !belfry.ValidText(f.String()) {
+			name, _, _ := strings.Cut(s.Type().Field(i).Tag.Get("json"), ",")
+			return badRequest("%s must be UTF-8 text without NUL characters", cmp.Or(name, s.Type().Field(i).Name))
+		}
 	}
 	return nil
 }

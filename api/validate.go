@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/belfryhq/belfry"
 )
 
 // The SDKs validate little (botocore: required, types, min; Go: required),
@@ -80,6 +82,11 @@ func validateInput(op *operation, labels map[string]string, query url.Values, bo
 		switch m.Location {
 		case "uri":
 			v, present = labels[m.LocationName]
+			if present && !belfry.ValidText(labels[m.LocationName]) {
+				// No resource has such an ID: Belfry makes no such IDs,
+				// and no store could keep one.
+				return nil, belfry.Errorf(belfry.NotFound, "%s %q does not exist", m.Name, labels[m.LocationName])
+			}
 		case "querystring":
 			v, present, err = queryValue(m, query)
 		case "header":
@@ -166,6 +173,9 @@ func validateValue(path string, s *shape, v any) error {
 }
 
 func validateString(path string, s *shape, str string) error {
+	if !belfry.ValidText(str) {
+		return badRequest("%s must be UTF-8 text without NUL characters", path)
+	}
 	if len(s.Enum) > 0 && !slices.Contains(s.Enum, str) {
 		return badRequest("%s is %q; it must be one of %s", path, str, strings.Join(s.Enum, ", "))
 	}
