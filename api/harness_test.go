@@ -65,7 +65,11 @@ func newEnvOn(t *testing.T, store belfry.Store) *env {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	srv := httptest.NewServer(api.New(api.Config{Service: svc, Root: root, Logger: log}))
+	// The listener is Belfry's own, as cmd/belfry serves on it, so that
+	// net/http's answers to requests it cannot parse have the AWS shape.
+	srv := httptest.NewUnstartedServer(api.New(api.Config{Service: svc, Root: root, Logger: log}))
+	srv.Listener = api.Listener(srv.Listener, log)
+	srv.Start()
 	t.Cleanup(srv.Close)
 	e := &env{t: t, svc: svc, root: root, srv: srv}
 	e.chime = e.client(root.ID, root.Secret)
