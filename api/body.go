@@ -142,65 +142,62 @@ func bodyError(err error) error {
 	return badRequest("the request body is not valid JSON: %s", strings.TrimPrefix(err.Error(), "jsontext: "))
 }
 
-// str returns the string member name, or "" when it is absent or null.
-// Validation has checked every member's type against the model, so the
-// accessors need not.
+// The accessors read members of a document. Validation has checked each
+// member's type against the model, so they need not: a member absent or
+// null reads as the zero value, or as nil where the handler must tell
+// absent from zero.
+
+// str returns the string member name.
 func (d document) str(name string) string {
 	s, _ := d[name].(string)
 	return s
 }
 
-// optStr returns the string member name, or nil when it is absent or null.
-func (d document) optStr(name string) *string {
-	if s, ok := d[name].(string); ok {
-		return &s
-	}
-	return nil
-}
-
-// strs returns the list of strings name.
-func (d document) strs(name string) []string {
-	items, _ := d[name].([]any)
-	out := make([]string, len(items))
-	for i, v := range items {
-		out[i], _ = v.(string)
-	}
-	return out
-}
-
-// obj returns the object member name, or nil, which reads as empty.
-func (d document) obj(name string) document {
-	m, _ := d[name].(map[string]any)
-	return m
-}
-
-// objs returns the list of objects name.
-func (d document) objs(name string) []document {
-	items, _ := d[name].([]any)
-	out := make([]document, len(items))
-	for i, v := range items {
-		out[i], _ = v.(map[string]any)
-	}
-	return out
-}
-
-// boolean returns the boolean member name, false when it is absent.
+// boolean returns the boolean member name.
 func (d document) boolean(name string) bool {
 	b, _ := d[name].(bool)
 	return b
 }
 
-// optBool returns the boolean member name, or nil when it is absent or null.
-func (d document) optBool(name string) *bool {
-	if b, ok := d[name].(bool); ok {
-		return &b
-	}
-	return nil
-}
-
-// integer returns the whole number member name, 0 when it is absent.
+// integer returns the whole number member name.
 func (d document) integer(name string) int {
 	n, _ := d[name].(json.Number)
 	i, _ := n.Int64()
 	return int(i)
+}
+
+// obj returns the object member name; nil reads as an empty object.
+func (d document) obj(name string) document {
+	m, _ := d[name].(map[string]any)
+	return m
+}
+
+// strs returns the list of strings name.
+func (d document) strs(name string) []string { return listOf[string](d, name) }
+
+// objs returns the list of objects name.
+func (d document) objs(name string) []document {
+	items := listOf[map[string]any](d, name)
+	out := make([]document, len(items))
+	for i, m := range items {
+		out[i] = m
+	}
+	return out
+}
+
+// optional returns member name of d, or nil when it is absent or null.
+func optional[T any](d document, name string) *T {
+	if v, ok := d[name].(T); ok {
+		return &v
+	}
+	return nil
+}
+
+func listOf[T any](d document, name string) []T {
+	items, _ := d[name].([]any)
+	out := make([]T, len(items))
+	for i, v := range items {
+		out[i], _ = v.(T)
+	}
+	return out
 }

@@ -17,7 +17,7 @@ func getAccountSettings(s *Server, c *call) (any, error) {
 func updateAccountSettings(s *Server, c *call) (any, error) {
 	in := c.in.obj("AccountSettings")
 	return nil, s.svc.UpdateAccountSettings(c.ctx(), c.labels["accountId"], belfry.AccountSettingsUpdate{
-		DisableRemoteControl: in.optBool("DisableRemoteControl"), EnableDialOut: in.optBool("EnableDialOut"),
+		DisableRemoteControl: optional[bool](in, "DisableRemoteControl"), EnableDialOut: optional[bool](in, "EnableDialOut"),
 	})
 }
 

@@ -11,7 +11,7 @@ func userUpdate(d document) belfry.UpdateUserInput {
 	alexa := d.obj("AlexaForBusinessMetadata")
 	return belfry.UpdateUserInput{
 		License: belfry.License(d.str("LicenseType")), Type: belfry.UserType(d.str("UserType")),
-		AlexaEnabled: alexa.optBool("IsAlexaForBusinessEnabled"), AlexaRoomARN: alexa.optStr("AlexaForBusinessRoomArn"),
+		AlexaEnabled: optional[bool](alexa, "IsAlexaForBusinessEnabled"), AlexaRoomARN: optional[string](alexa, "AlexaForBusinessRoomArn"),
 	}
 }
 

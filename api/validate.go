@@ -77,24 +77,7 @@ func validateInput(op *operation, labels map[string]string, query url.Values, bo
 		return nil, err
 	}
 	for _, m := range in.Members {
-		var v any
-		present := false
-		switch m.Location {
-		case "uri":
-			v, present = labels[m.LocationName]
-			if present && !belfry.ValidText(labels[m.LocationName]) {
-				// No resource has such an ID: Belfry makes no such IDs,
-				// and no store could keep one.
-				return nil, belfry.Errorf(belfry.NotFound, "%s %q does not exist", m.Name, labels[m.LocationName])
-			}
-		case "querystring":
-			v, present, err = queryValue(m, query)
-		case "header":
-			continue
-		default:
-			v, present = doc[m.Name]
-			present = present && v != nil
-		}
+		v, present, err := memberValue(m, labels, query, doc)
 		if err != nil {
 			return nil, err
 		}
@@ -109,6 +92,27 @@ func validateInput(op *operation, labels map[string]string, query url.Values, bo
 		}
 	}
 	return doc, nil
+}
+
+// memberValue finds member m where the wire carries it. Headers are not
+// read: no input Belfry handles has a member there.
+func memberValue(m member, labels map[string]string, query url.Values, doc document) (any, bool, error) {
+	switch m.Location {
+	case "uri":
+		v, present := labels[m.LocationName]
+		if present && !belfry.ValidText(v) {
+			// No resource has such an ID: Belfry makes no such IDs, and
+			// no store could keep one.
+			return nil, false, belfry.Errorf(belfry.NotFound, "%s %q does not exist", m.Name, v)
+		}
+		return v, present, nil
+	case "querystring":
+		return queryValue(m, query)
+	case "header":
+		return nil, false, nil
+	}
+	v, present := doc[m.Name]
+	return v, present && v != nil, nil
 }
 
 // decodeBody decodes the body of an operation whose input has body
