@@ -214,6 +214,9 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, displayName strin
 	if err != nil {
 		return nil, err
 	}
+	if err := CheckName("the name others will see", displayName); err != nil {
+		return nil, err
+	}
 	name := strings.TrimSpace(displayName)
 	if name == "" || len([]rune(name)) > 100 {
 		return nil, Errorf(BadRequest, "the name others will see must be 1 to 100 characters")

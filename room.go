@@ -80,6 +80,9 @@ func (s *Service) enterprise(ctx context.Context, id string) (*Account, error) {
 // CreateRoom makes a room, or returns the room that an earlier call with the
 // same client request token made.
 func (s *Service) CreateRoom(ctx context.Context, accountID, name, clientToken string) (*Room, error) {
+	if err := CheckName("Name", name); err != nil {
+		return nil, err
+	}
 	a, err := s.enterprise(ctx, accountID)
 	if err != nil {
 		return nil, err

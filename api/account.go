@@ -1,27 +1,11 @@
 package api
 
 import (
-	"encoding/json"
-
 	"github.com/belfryhq/belfry"
 )
 
-func decode(c *call, v any) error {
-	if len(c.body) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(c.body, v); err != nil {
-		return badRequest("the request body does not fit the operation's input: %v", err)
-	}
-	return nil
-}
-
 func createAccount(s *Server, c *call) (any, error) {
-	var in struct{ Name string }
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	a, err := s.svc.CreateAccount(c.ctx(), in.Name)
+	a, err := s.svc.CreateAccount(c.ctx(), c.in.str("Name"))
 	if err != nil {
 		return nil, err
 	}

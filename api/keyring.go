@@ -46,6 +46,9 @@ func (k *keyring) key(ctx context.Context, id string) (*belfry.AccessKey, error)
 	if k.root != nil && id == k.root.ID {
 		return k.root, nil
 	}
+	if !belfry.ValidText(id) {
+		return nil, fmt.Errorf("%w: the access key ID %q does not exist in Belfry", sigv4.ErrUnknownKey, id)
+	}
 	k.mu.RLock()
 	c, ok := k.cache[id]
 	k.mu.RUnlock()

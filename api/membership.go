@@ -5,14 +5,8 @@ import (
 )
 
 func createRoomMembership(s *Server, c *call) (any, error) {
-	var in struct {
-		MemberID string `json:"MemberId"`
-		Role     belfry.Role
-	}
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	m, err := s.svc.CreateRoomMembership(c.ctx(), c.labels["accountId"], c.labels["roomId"], in.MemberID, in.Role)
+	m, err := s.svc.CreateRoomMembership(c.ctx(), c.labels["accountId"], c.labels["roomId"],
+		c.in.str("MemberId"), belfry.Role(c.in.str("Role")))
 	if err != nil {
 		return nil, err
 	}

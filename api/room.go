@@ -5,11 +5,7 @@ import (
 )
 
 func createRoom(s *Server, c *call) (any, error) {
-	var in struct{ Name, ClientRequestToken string }
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	r, err := s.svc.CreateRoom(c.ctx(), c.labels["accountId"], in.Name, in.ClientRequestToken)
+	r, err := s.svc.CreateRoom(c.ctx(), c.labels["accountId"], c.in.str("Name"), c.in.str("ClientRequestToken"))
 	if err != nil {
 		return nil, err
 	}
