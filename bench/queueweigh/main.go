@@ -77,7 +77,9 @@ func runStore(ctx context.Context, b backend, progress func(row)) []row {
 	own := variant{name: "outbox", job: outbox}
 	riv := variant{name: "river", job: riverq}
 	tuned := variant{name: "river (1000 workers, 10ms cooldown)", job: riverq, workers: 1000, cooldown: 10 * time.Millisecond}
-	ownTuned := variant{name: "outbox (batch 1000, 100 at once)", job: outbox, batch: 1000, conc: 100}
+	ownTuned := variant{name: "outbox (claim 1000, 100 at once)", job: outbox, batch: 1000, conc: 100}
+	ownBatched := variant{name: "outbox (claim 1000, 100 at once, batched completes)", job: outbox, batch: 1000,
+		conc: 100, together: true}
 	working := []variant{own, riv}
 	if b.name == "sqlite" {
 		riv.name = "river (Belfry's writer conn)"
@@ -94,21 +96,21 @@ func runStore(ctx context.Context, b backend, progress func(row)) []row {
 	for _, v := range []variant{floor, own, riv, riv, own, floor} {
 		steps = append(steps, step{"enqueue", func() row { return enqueueOnly(ctx, b, v, full) }})
 	}
-	for _, v := range append(working, ownTuned, tuned) {
+	for _, v := range append(working, ownTuned, ownBatched, tuned) {
 		steps = append(steps, step{"enqueue+worker", func() row {
 			return enqueueWorking(ctx, b, "enqueue+worker", v, full, time.Second)
 		}})
 	}
-	for _, v := range working {
+	for _, v := range append(working, ownBatched, tuned) {
 		steps = append(steps, step{"latency (paced)", func() row {
 			return enqueueWorking(ctx, b, "latency (paced)", v, paced, time.Second)
 		}})
 	}
-	for _, v := range append(working, ownTuned, tuned) {
+	for _, v := range append(working, ownTuned, ownBatched, tuned) {
 		steps = append(steps, step{"drain", func() row { return drain(ctx, b, v, *backlogN, 1, *drainLimit) }})
 	}
 	if b.name == "postgres" {
-		for _, v := range append(working, ownTuned, tuned) {
+		for _, v := range append(working, ownTuned, ownBatched, tuned) {
 			steps = append(steps, step{"drain replicas", func() row { return drain(ctx, b, v, *backlogN, 3, *drainLimit) }})
 		}
 	}

@@ -12,7 +12,8 @@ import (
 // its outbox: it claims due jobs with a lease (a batch at a time, topping
 // up when half are done), runs them on a few goroutines, and records each
 // completion by itself. It wakes on a kick from an enqueuer in the same
-// process, or every poll.
+// process, or every poll. With together, completions are recorded as they
+// pile up, many in one statement, rather than each by itself.
 type outboxWorker struct {
 	s       store
 	t       *tracker
@@ -22,6 +23,7 @@ type outboxWorker struct {
 	lease   time.Duration
 	poll    time.Duration
 	kicks   chan struct{}
+	done    chan int64 // finished jobs, when completions are recorded together
 	freed   chan struct{}
 	pending atomic.Int64
 	errs    atomic.Int64
@@ -37,9 +39,20 @@ func startOutbox(s store, t *tracker, holder string, v variant) *outboxWorker {
 		kicks: make(chan struct{}, 1), freed: make(chan struct{}, 1), cancel: cancel,
 	}
 	jobs := make(chan int64, w.batch)
+	var runners sync.WaitGroup
 	for range w.conc {
-		w.wg.Go(func() { w.run(ctx, jobs) })
+		runners.Go(func() { w.run(ctx, jobs) })
 	}
+	if v.together {
+		w.done = make(chan int64, w.batch)
+		w.wg.Go(func() { w.completeLoop(ctx) })
+	}
+	w.wg.Go(func() {
+		runners.Wait()
+		if w.done != nil {
+			close(w.done)
+		}
+	})
 	w.wg.Go(func() {
 		defer close(jobs)
 		w.claimLoop(ctx, jobs)
@@ -87,12 +100,41 @@ func (w *outboxWorker) run(ctx context.Context, jobs <-chan int64) {
 		w.t.start(id)
 		// The handler does nothing; its completion is recorded even while
 		// the worker stops, as Belfry records a delivery.
-		if err := w.s.complete(context.WithoutCancel(ctx), w.holder, id); err != nil {
-			w.errs.Add(1)
+		if w.done != nil {
+			w.done <- id
+			continue
 		}
-		w.pending.Add(-1)
-		wake(w.freed)
+		w.completed(ctx, id)
 	}
+}
+
+// completeLoop records the completions that are waiting, all in one
+// statement, then waits for more.
+func (w *outboxWorker) completeLoop(ctx context.Context) {
+	for id := range w.done {
+		ids := []int64{id}
+	gather:
+		for len(ids) < w.batch {
+			select {
+			case id, ok := <-w.done:
+				if !ok {
+					break gather
+				}
+				ids = append(ids, id)
+			default:
+				break gather
+			}
+		}
+		w.completed(ctx, ids...)
+	}
+}
+
+func (w *outboxWorker) completed(ctx context.Context, ids ...int64) {
+	if err := w.s.complete(context.WithoutCancel(ctx), w.holder, ids...); err != nil {
+		w.errs.Add(1)
+	}
+	w.pending.Add(-int64(len(ids)))
+	wake(w.freed)
 }
 
 func wake(c chan struct{}) {

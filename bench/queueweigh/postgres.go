@@ -35,7 +35,7 @@ const (
 		WHERE seq IN (SELECT seq FROM jobs WHERE status = 'Queued' AND due <= $2 AND lease_until <= $2
 			ORDER BY due, seq LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING seq`
 	pgComplete = `UPDATE jobs SET status = 'Done', done = $3, lease_holder = '', lease_until = '-infinity'
-		WHERE seq = $1 AND lease_holder = $2`
+		WHERE seq = ANY($1) AND lease_holder = $2`
 	pgBacklog = `INSERT INTO jobs (kind, payload, due, created)
 		SELECT 'mail', jsonb_build_object('user', g, 'to', 'user' || g || '@example.com'), now(), now()
 		FROM generate_series(1, $1) g`
@@ -181,8 +181,8 @@ func (s *pgStore) claim(ctx context.Context, holder string, now time.Time, lease
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
-func (s *pgStore) complete(ctx context.Context, holder string, id int64) error {
-	_, err := s.pool.Exec(ctx, pgComplete, id, holder, time.Now())
+func (s *pgStore) complete(ctx context.Context, holder string, ids ...int64) error {
+	_, err := s.pool.Exec(ctx, pgComplete, ids, holder, time.Now())
 	return err
 }
 

@@ -35,7 +35,7 @@ const (
 		WHERE seq IN (SELECT seq FROM jobs WHERE status = 'Queued' AND due <= ?2 AND lease_until <= ?2
 			ORDER BY due, seq LIMIT ?4) RETURNING seq`
 	sqliteComplete = `UPDATE jobs SET status = 'Done', done = ?3, lease_holder = '', lease_until = 0
-		WHERE seq = ?1 AND lease_holder = ?2`
+		WHERE seq IN (SELECT value FROM json_each(?1)) AND lease_holder = ?2`
 )
 
 // sqliteDSN opens path with Belfry's writer pragmas (sqlite/sqlite.go),
@@ -194,9 +194,10 @@ func (s *sqliteStore) claim(ctx context.Context, holder string, now time.Time, l
 	return ids, err
 }
 
-func (s *sqliteStore) complete(ctx context.Context, holder string, id int64) error {
+func (s *sqliteStore) complete(ctx context.Context, holder string, ids ...int64) error {
+	list, _ := json.Marshal(ids)
 	_, err := s.g.do(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, sqliteComplete, id, holder, time.Now().UnixMicro())
+		_, err := tx.ExecContext(ctx, sqliteComplete, string(list), holder, time.Now().UnixMicro())
 		return err
 	})
 	return err

@@ -27,6 +27,8 @@ type variant struct {
 	workers     int
 	cooldown    time.Duration
 	batch, conc int
+	// together records the outbox's completions many in one statement.
+	together bool
 }
 
 // store is what the measurements need of a database.
@@ -38,8 +40,8 @@ type store interface {
 	backlog(ctx context.Context, k jobKind, n int) error
 	// claim leases up to n due outbox jobs to holder.
 	claim(ctx context.Context, holder string, now time.Time, lease time.Duration, n int) ([]int64, error)
-	// complete records that holder finished outbox job id.
-	complete(ctx context.Context, holder string, id int64) error
+	// complete records that holder finished these outbox jobs.
+	complete(ctx context.Context, holder string, ids ...int64) error
 	// unfinished counts the jobs of kind k not yet recorded as done.
 	unfinished(ctx context.Context, k jobKind) (int, error)
 	// river is the River client that inserts and, once started, works jobs.
