@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -69,53 +70,78 @@ func main() {
 	printRows(rows)
 }
 
-// runStore runs every measurement on one store, the variants of each
-// measurement one after another so that they meet the same load; the
-// enqueue measurement runs its variants forwards, then backwards.
-func runStore(ctx context.Context, b backend, progress func(row)) []row {
-	floor := variant{name: "floor (no job)", job: noJob}
-	own := variant{name: "outbox", job: outbox}
-	riv := variant{name: "river", job: riverq}
-	tuned := variant{name: "river (1000 workers, 10ms cooldown)", job: riverq, workers: 1000, cooldown: 10 * time.Millisecond}
-	ownTuned := variant{name: "outbox (claim 1000, 100 at once)", job: outbox, batch: 1000, conc: 100}
-	ownBatched := variant{name: "outbox (claim 1000, 100 at once, batched completes)", job: outbox, batch: 1000,
-		conc: 100, together: true}
-	working := []variant{own, riv}
-	if b.name == "sqlite" {
-		riv.name = "river (Belfry's writer conn)"
-		tuned.name = "river (writer conn, 1000 workers, 10ms cooldown)"
-		working = []variant{own, riv, {name: "river (own pool)", job: riverq, ownPool: true}}
+// variants are the ways of enqueueing and working jobs measured on a store:
+// the floor, Belfry's outbox and River as configured by default, and tuned.
+type variants struct {
+	floor, own, riv      variant
+	ownTuned, ownBatched variant
+	rivTuned             variant
+	working              []variant // the defaults, with a worker running
+}
+
+func variantsFor(b backend) variants {
+	v := variants{
+		floor:    variant{name: "floor (no job)", job: noJob},
+		own:      variant{name: "outbox", job: outbox},
+		riv:      variant{name: "river", job: riverq},
+		ownTuned: variant{name: "outbox (claim 1000, 100 at once)", job: outbox, batch: 1000, conc: 100},
+		ownBatched: variant{name: "outbox (claim 1000, 100 at once, batched completes)", job: outbox,
+			batch: 1000, conc: 100, together: true},
+		rivTuned: variant{name: "river (1000 workers, 10ms cooldown)", job: riverq, workers: 1000,
+			cooldown: 10 * time.Millisecond},
 	}
+	v.working = []variant{v.own, v.riv}
+	if b.name == "sqlite" {
+		v.riv.name = "river (Belfry's writer conn)"
+		v.rivTuned.name = "river (writer conn, 1000 workers, 10ms cooldown)"
+		v.working = []variant{v.own, v.riv, {name: "river (own pool)", job: riverq, ownPool: true}}
+	}
+	return v
+}
+
+// step is one measurement, named by its scenario for -only.
+type step struct {
+	scenario string
+	run      func() row
+}
+
+// plan lists the measurements of one store, the variants of each one after
+// another so that they meet the same load; the enqueue measurement runs its
+// variants forwards, then backwards.
+func plan(ctx context.Context, b backend) []step {
+	v := variantsFor(b)
 	full := load{conc: *conc, dur: *dur}
 	paced := load{conc: 1, pace: *pace, dur: *pacedDur}
-	type step struct {
-		scenario string
-		run      func() row
-	}
+	all := append(slices.Clone(v.working), v.ownTuned, v.ownBatched, v.rivTuned)
 	var steps []step
-	for _, v := range []variant{floor, own, riv, riv, own, floor} {
-		steps = append(steps, step{"enqueue", func() row { return enqueueOnly(ctx, b, v, full) }})
+	for _, x := range []variant{v.floor, v.own, v.riv, v.riv, v.own, v.floor} {
+		steps = append(steps, step{"enqueue", func() row { return enqueueOnly(ctx, b, x, full) }})
 	}
-	for _, v := range append(working, ownTuned, ownBatched, tuned) {
+	for _, x := range all {
 		steps = append(steps, step{"enqueue+worker", func() row {
-			return enqueueWorking(ctx, b, "enqueue+worker", v, full, time.Second)
+			return enqueueWorking(ctx, b, "enqueue+worker", x, full, time.Second)
 		}})
 	}
-	for _, v := range append(working, ownBatched, tuned) {
+	for _, x := range append(slices.Clone(v.working), v.ownBatched, v.rivTuned) {
 		steps = append(steps, step{"latency (paced)", func() row {
-			return enqueueWorking(ctx, b, "latency (paced)", v, paced, time.Second)
+			return enqueueWorking(ctx, b, "latency (paced)", x, paced, time.Second)
 		}})
 	}
-	for _, v := range append(working, ownTuned, ownBatched, tuned) {
-		steps = append(steps, step{"drain", func() row { return drain(ctx, b, v, *backlogN, 1, *drainLimit) }})
+	for _, x := range all {
+		steps = append(steps, step{"drain", func() row { return drain(ctx, b, x, *backlogN, 1, *drainLimit) }})
 	}
 	if b.name == "postgres" {
-		for _, v := range append(working, ownTuned, ownBatched, tuned) {
-			steps = append(steps, step{"drain replicas", func() row { return drain(ctx, b, v, *backlogN, 3, *drainLimit) }})
+		for _, x := range all {
+			steps = append(steps, step{"drain replicas", func() row { return drain(ctx, b, x, *backlogN, 3, *drainLimit) }})
 		}
 	}
+	return steps
+}
+
+// runStore runs the measurements of one store that -only selects.
+func runStore(ctx context.Context, b backend, progress func(row)) []row {
 	var rows []row
-	for _, st := range steps {
+	for _, st := range plan(ctx, b) {
 		if ctx.Err() != nil || !strings.Contains(st.scenario, *only) {
 			continue
 		}

@@ -37,7 +37,6 @@ func enqueueFor(ctx context.Context, s store, k jobKind, t *tracker, kick func()
 		n    atomic.Int64
 		errs atomic.Int64
 		lat  latencies
-		wg   sync.WaitGroup
 		last atomic.Value
 	)
 	one := func() {
@@ -55,24 +54,7 @@ func enqueueFor(ctx context.Context, s store, k jobKind, t *tracker, kick func()
 		}
 	}
 	start := time.Now()
-	deadline := start.Add(l.dur)
-	if l.pace > 0 {
-		tick := time.NewTicker(l.pace)
-		for time.Now().Before(deadline) {
-			<-tick.C
-			one()
-		}
-		tick.Stop()
-	} else {
-		for range l.conc {
-			wg.Go(func() {
-				for time.Now().Before(deadline) && ctx.Err() == nil {
-					one()
-				}
-			})
-		}
-		wg.Wait()
-	}
+	l.drive(ctx, one)
 	elapsed := time.Since(start)
 	r.enqueued = len(lat.d)
 	r.rate = float64(r.enqueued) / elapsed.Seconds()
@@ -81,6 +63,29 @@ func enqueueFor(ctx context.Context, s store, k jobKind, t *tracker, kick func()
 	if msg, ok := last.Load().(string); ok {
 		r.note = "enqueue: " + msg
 	}
+}
+
+// drive calls one as l says until l.dur has passed.
+func (l load) drive(ctx context.Context, one func()) {
+	deadline := time.Now().Add(l.dur)
+	if l.pace > 0 {
+		tick := time.NewTicker(l.pace)
+		defer tick.Stop()
+		for time.Now().Before(deadline) && ctx.Err() == nil {
+			<-tick.C
+			one()
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for range l.conc {
+		wg.Go(func() {
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				one()
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // workers is what drains jobs: one outbox worker or River client a store.

@@ -74,12 +74,22 @@ func openSQLite(ctx context.Context, dir string, v variant, t *tracker, logs *lo
 		w.Close()
 		return nil, err
 	}
+	if err := s.openRiver(ctx, path, v, t, logs); err != nil {
+		s.closeDBs()
+		return nil, err
+	}
+	s.g = newGrouper(w)
+	return s, nil
+}
+
+// openRiver makes River's tables and its client, working through Belfry's
+// writer or, for v.ownPool, through a pool of its own.
+func (s *sqliteStore) openRiver(ctx context.Context, path string, v variant, t *tracker, logs *logCounter) error {
 	if v.ownPool {
 		dsn := strings.Replace(sqliteDSN(path), "busy_timeout(5000)", fmt.Sprintf("busy_timeout(%d)", *riverBusy), 1)
-		s.rdb, err = sql.Open("sqlite", dsn)
-		if err != nil {
-			s.closeDBs()
-			return nil, err
+		var err error
+		if s.rdb, err = sql.Open("sqlite", dsn); err != nil {
+			return err
 		}
 		// One connection, as riversqlite's documentation advises against
 		// SQLITE_BUSY between River's own goroutines.
@@ -93,12 +103,7 @@ func openSQLite(ctx context.Context, dir string, v variant, t *tracker, logs *lo
 	if err == nil {
 		s.rc, err = river.NewClient(driver, riverConfig(t, logs, "sqlite", v))
 	}
-	if err != nil {
-		s.closeDBs()
-		return nil, err
-	}
-	s.g = newGrouper(w)
-	return s, nil
+	return err
 }
 
 func (s *sqliteStore) closeDBs() {
