@@ -187,11 +187,7 @@ func (s *pgStore) complete(ctx context.Context, holder string, ids ...int64) err
 }
 
 func (s *pgStore) unfinished(ctx context.Context, k jobKind) (int, error) {
-	q := `SELECT count(*) FROM jobs WHERE status = 'Queued'`
-	if k == riverq {
-		q = unfinishedRiver
-	}
 	var n int
-	err := s.pool.QueryRow(ctx, q).Scan(&n)
+	err := s.pool.QueryRow(ctx, unfinishedQuery(k)).Scan(&n)
 	return n, err
 }

@@ -209,11 +209,7 @@ func (s *sqliteStore) complete(ctx context.Context, holder string, ids ...int64)
 }
 
 func (s *sqliteStore) unfinished(ctx context.Context, k jobKind) (int, error) {
-	q := `SELECT count(*) FROM jobs WHERE status = 'Queued'`
-	if k == riverq {
-		q = unfinishedRiver
-	}
 	var n int
-	err := s.r.QueryRowContext(ctx, q).Scan(&n)
+	err := s.r.QueryRowContext(ctx, unfinishedQuery(k)).Scan(&n)
 	return n, err
 }

@@ -49,10 +49,16 @@ type store interface {
 	close()
 }
 
-// unfinishedRiver counts River's jobs that are not completed, through
-// River's fetching index.
-const unfinishedRiver = `SELECT count(*) FROM river_job
-	WHERE state IN ('available', 'pending', 'retryable', 'running', 'scheduled')`
+// unfinishedQuery counts the jobs of kind k that are not done: outbox rows
+// still queued, or River's jobs not completed, through River's fetching
+// index.
+func unfinishedQuery(k jobKind) string {
+	if k == riverq {
+		return `SELECT count(*) FROM river_job
+			WHERE state IN ('available', 'pending', 'retryable', 'running', 'scheduled')`
+	}
+	return `SELECT count(*) FROM jobs WHERE status = 'Queued'`
+}
 
 type riverClient interface {
 	Start(context.Context) error
