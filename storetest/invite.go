@@ -15,6 +15,7 @@ var inviteTests = []test{
 	{"SameAddressTwiceInBatch", testInviteTwice},
 	{"OneTransaction", testInviteAtomic},
 	{"DomainClaimedElsewhereNotInvited", testInviteClaimedElsewhere},
+	{"ByTokenReadsWholeInviteAndUser", testInviteByToken},
 }
 
 // newItem is an InviteItem of account a as the service makes it, at time
@@ -190,4 +191,40 @@ func testInviteClaimedElsewhere(t *testing.T, s belfry.Store) {
 	if got, err := s.Mails(t.Context(), []string{anaMail, cyMail}); err != nil || len(got) != 0 {
 		t.Errorf("Mails(refused items) = %d mails, %v; want none", len(got), err)
 	}
+}
+
+// testInviteByToken checks that InviteByToken answers the invite as it was
+// stored and its user exactly as User answers it, every field set, so that
+// a store reading fewer columns for the accept page than for User shows.
+func testInviteByToken(t *testing.T, s belfry.Store) {
+	a := mkAccount(t, s, awsAccount(1), "Team")
+	item := newItem(a, "ana@example.com", 10)
+	item.Invite.TokenHash, item.Invite.Expires = belfry.InviteTokenHash("token-ana"), at(20)
+	invite(t, s, a, item)
+	updateUsers(t, s, a, change(item.User.ID, func(u *belfry.User) error {
+		u.DisplayName, u.PhoneNumber, u.SessionsRevoked = "Ana", "+15555550100", at(15)
+		u.AlexaForBusiness = belfry.AlexaForBusiness{Enabled: true, RoomARN: "arn:aws:a4b:us-east-1:111122223333:room/r"}
+		return nil
+	}))
+	wantInv := *item.Invite
+	wantInv.UserID = item.User.ID
+	want, err := s.User(t.Context(), a.ID, item.User.ID)
+	if err != nil {
+		t.Fatalf("User() = %v", err)
+	}
+	inv, u, err := s.InviteByToken(t.Context(), belfry.InviteTokenHash("token-ana"))
+	if err != nil {
+		t.Fatalf("InviteByToken() = %v", err)
+	}
+	if diff := cmp.Diff(inv, &wantInv); diff != "" {
+		t.Errorf("InviteByToken() invite mismatch (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(u, want); diff != "" {
+		t.Errorf("InviteByToken() user mismatch (-got +want):\n%s", diff)
+	}
+	if want.SessionsRevoked.IsZero() || !want.AlexaForBusiness.Enabled {
+		t.Errorf("User() = %+v; want the session revocation and Alexa settings stored", want)
+	}
+	_, _, err = s.InviteByToken(t.Context(), belfry.InviteTokenHash("forged"))
+	wantError(t, "InviteByToken(forged)", err, belfry.NotFound)
 }
