@@ -186,8 +186,8 @@ func testAuditOnce(t *testing.T, s belfry.Store) {
 			t.Fatalf("CreateAccount(%s) = %v", name, err)
 		}
 	}
-	if got := auditLog(t, s); len(got) != 1 {
-		t.Errorf("two changes with one event recorded %d events; want 1", len(got))
+	if diff := cmp.Diff(auditLog(t, s), []*belfry.AuditEvent{ev}); diff != "" {
+		t.Errorf("two changes with one event: AuditEvents() mismatch (-got +want):\n%s", diff)
 	}
 }
 
