@@ -118,6 +118,10 @@ func resourceChanges(s belfry.Store, a *belfry.Account, u *belfry.User) []audite
 		}},
 		{"PutRetentionSettings", func(ctx context.Context) error { return s.PutRetentionSettings(ctx, a.ID, &belfry.RetentionSettings{}) }},
 		{"PutUserSettings", func(ctx context.Context) error { return s.PutUserSettings(ctx, a.ID, u.ID, &belfry.UserSettings{}) }},
+		{"ServerSecret", func(ctx context.Context) error {
+			_, err := s.ServerSecret(ctx, "audit-test", []byte("0123456789abcdef0123456789abcdef"))
+			return err
+		}},
 	}
 }
 
@@ -131,21 +135,29 @@ func mailChanges(s belfry.Store, team *belfry.Account) []auditedChange {
 		{"InviteUsers", func(ctx context.Context) error {
 			return s.InviteUsers(ctx, team.ID, []*belfry.InviteItem{dora, eve})
 		}},
-		{"ClaimMail", func(ctx context.Context) error {
-			_, err := s.ClaimMail(ctx, "worker", at(50), time.Minute, 2)
+		{"ClaimJobs", func(ctx context.Context) error {
+			_, err := s.ClaimJobs(ctx, belfry.KindMail, "worker", at(50), time.Minute, 2)
 			return err
 		}},
-		{"MailRetry", func(ctx context.Context) error { return s.MailRetry(ctx, dora.Mail.ID, at(60), "busy") }},
-		{"MailSent", func(ctx context.Context) error { return s.MailSent(ctx, dora.Mail.ID, at(70)) }},
-		{"MailFailed", func(ctx context.Context) error { return s.MailFailed(ctx, eve.Mail.ID, "no such mailbox", at(70)) }},
+		{"FinishJob", func(ctx context.Context) error {
+			return s.FinishJob(ctx, dora.Mail.ID, belfry.JobOutcome{Status: belfry.JobQueued, Next: at(60), Reason: "busy"})
+		}},
+		{"FinishJob", func(ctx context.Context) error {
+			return s.FinishJob(ctx, dora.Mail.ID, belfry.JobOutcome{Status: belfry.JobDone, At: at(70),
+				Effect: belfry.JobEffect{Invite: &belfry.InviteEmailOutcome{InviteID: dora.Invite.ID, Email: belfry.EmailSent}}})
+		}},
+		{"FinishJob", func(ctx context.Context) error {
+			return s.FinishJob(ctx, eve.Mail.ID, belfry.JobOutcome{Status: belfry.JobFailed, At: at(70), Reason: "no such mailbox",
+				Effect: belfry.JobEffect{Invite: &belfry.InviteEmailOutcome{InviteID: eve.Invite.ID, Email: belfry.EmailFailed}}})
+		}},
 		{"AcceptInvite", func(ctx context.Context) error {
 			u := *dora.User
 			u.Registration, u.Invitation, u.DisplayName = belfry.Registered, belfry.InviteAccepted, "Dora"
 			u.RegisteredOn, u.PersonalPIN = at(80), belfry.NewPersonalPIN()
 			return s.AcceptInvite(ctx, dora.Invite.ID, &u)
 		}},
-		{"CancelStaleMail", func(ctx context.Context) error {
-			_, err := s.CancelStaleMail(ctx, at(90))
+		{"CancelStaleJobs", func(ctx context.Context) error {
+			_, err := s.CancelStaleJobs(ctx, at(90))
 			return err
 		}},
 	}
