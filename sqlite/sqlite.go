@@ -89,9 +89,13 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Close closes the statements and both pools, readers first, so that the
-// writer is the last connection and leaves the WAL checkpointed.
+// writer is the last connection and leaves the WAL checkpointed. Writes
+// still queued, and any write after Close, fail with kind Unavailable. A
+// second Close does nothing.
 func (s *Store) Close() error {
-	s.stopCommitter()
+	if !s.stopCommitter() {
+		return nil
+	}
 	s.stopCheckpointer()
 	err := s.st.close()
 	return errors.Join(err, s.r.Close(), s.w.Close())
