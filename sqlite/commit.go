@@ -92,6 +92,7 @@ func (s *Store) commitLoop() {
 			return
 		}
 		s.commitGroup(group)
+		s.boundWAL()
 	}
 }
 

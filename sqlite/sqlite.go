@@ -39,12 +39,18 @@ type Store struct {
 // survives the process being killed, which is what Belfry promises; a power
 // cut may lose the last commits, never the file's consistency.
 func Open(path string) (*Store, error) {
+	return open(path, walLimit)
+}
+
+// open is Open with the WAL kept under walBytes (see checkpoint.go).
+func open(path string, walBytes int64) (*Store, error) {
 	ctx := context.Background()
 	// The writer does not checkpoint: the checkpointer does, beside it (see
-	// checkpoint.go).
-	w, err := sql.Open("sqlite", dsn(path,
+	// checkpoint.go). The writer starts the WAL over after a checkpoint,
+	// and then truncates it to journal_size_limit.
+	w, err := sql.Open("sqlite", dsn(path, lockWait,
 		"_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"+
-			"&_pragma=wal_autocheckpoint(0)"))
+			fmt.Sprintf("&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(%d)", walBytes)))
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +60,7 @@ func Open(path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", dsn(path, "_pragma=query_only(1)"))
+	r, err := sql.Open("sqlite", dsn(path, lockWait, "_pragma=query_only(1)"))
 	if err != nil {
 		w.Close()
 		return nil, err
@@ -66,7 +72,7 @@ func Open(path string) (*Store, error) {
 		errors.Join(s.st.close(), r.Close(), w.Close())
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	if err := s.startCheckpointer(path); err != nil {
+	if err := s.startCheckpointer(path, walBytes); err != nil {
 		errors.Join(s.st.close(), r.Close(), w.Close())
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -74,12 +80,17 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
-// dsn is the modernc.org/sqlite data source name for the file at path. The
-// path is escaped because the driver opens it as a URI (file:...), where ?,
-// # and % would otherwise mean something. busy_timeout covers other
-// processes, such as an operator's command, holding the file.
-func dsn(path, params string) string {
-	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(5000)&" + params
+// lockWait is how long a connection waits for a lock that another
+// connection holds, such as the checkpointer's, before it fails as busy.
+const lockWait = 5 * time.Second
+
+// dsn is the modernc.org/sqlite data source name for the file at path,
+// whose connections wait up to wait for a lock. The path is escaped because
+// the driver opens it as a URI (file:...), where ?, # and % would otherwise
+// mean something.
+func dsn(path string, wait time.Duration, params string) string {
+	return "file:" + (&url.URL{Path: path}).EscapedPath() +
+		fmt.Sprintf("?_pragma=busy_timeout(%d)&", wait.Milliseconds()) + params
 }
 
 // Ping reports whether the store can answer a query.
