@@ -87,7 +87,7 @@ func (c *checkpointer) run() {
 // not copy every page or, for RESTART, when readers kept the WAL.
 func (c *checkpointer) checkpoint(mode string) error {
 	var busy, log, copied int
-	err := c.db.QueryRow(`PRAGMA wal_checkpoint(` + mode + `)`).Scan(&busy, &log, &copied)
+	err := c.db.QueryRow(`PRAGMA wal_checkpoint(`+mode+`)`).Scan(&busy, &log, &copied)
 	if err == nil && busy != 0 {
 		err = fmt.Errorf("sqlite: %s checkpoint: busy after copying %d of %d pages", mode, copied, log)
 	}
