@@ -150,7 +150,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 func (s *Store) commitGroup(group []*pending) {
 	tx, err := s.w.BeginTx(context.Background(), nil)
 	if err != nil {
-		finish(group, fmt.Errorf("sqlite: begin: %w", err))
+		s.failGroup(group, fmt.Errorf("sqlite: begin: %w", err))
 		return
 	}
 	shared := len(group) > 1
@@ -160,13 +160,14 @@ func (s *Store) commitGroup(group []*pending) {
 	}
 	if !shared && results[0] != nil {
 		tx.Rollback()
-		finish(group, results[0])
+		s.failGroup(group, results[0])
 		return
 	}
 	if err := tx.Commit(); err != nil {
-		finish(group, fmt.Errorf("sqlite: commit: %w", err))
+		s.failGroup(group, fmt.Errorf("sqlite: commit: %w", err))
 		return
 	}
+	s.ready.Wrote(nil)
 	for i, p := range group {
 		p.done <- results[i]
 	}
@@ -214,7 +215,10 @@ func (s *Store) refuseQueued() {
 	}
 }
 
-func finish(group []*pending, err error) {
+// failGroup answers every write of group with err, and tells the readiness
+// check, which counts err if the storage failed.
+func (s *Store) failGroup(group []*pending, err error) {
+	s.ready.Wrote(err)
 	for _, p := range group {
 		p.done <- err
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/internal/readiness"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -32,6 +33,8 @@ type Store struct {
 	c  committer
 	ac accountCache
 	ck checkpointer
+	// ready tracks whether writes work, for Ping (see ready.go).
+	ready readiness.Writes
 }
 
 // Open opens the SQLite database at path, creating the file if there is none,
@@ -76,6 +79,7 @@ func open(path string, walBytes int64) (*Store, error) {
 		errors.Join(s.st.close(), r.Close(), w.Close())
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	s.startReadiness()
 	s.startCommitter()
 	return s, nil
 }
@@ -91,12 +95,6 @@ const lockWait = 5 * time.Second
 func dsn(path string, wait time.Duration, params string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() +
 		fmt.Sprintf("?_pragma=busy_timeout(%d)&", wait.Milliseconds()) + params
-}
-
-// Ping reports whether the store can answer a query.
-func (s *Store) Ping(ctx context.Context) error {
-	var one int
-	return s.r.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
 }
 
 // Close closes the statements and both pools, readers first, so that the
