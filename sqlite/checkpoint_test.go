@@ -76,10 +76,11 @@ func TestWALStaysBounded(t *testing.T) {
 	}
 }
 
-// TestCheckpointerWaitsBriefly checks that the connection that runs the
-// RESTART checkpoints gives up on readers after restartWait, so that the
-// writer, which waits for it, pauses that long at most.
-func TestCheckpointerWaitsBriefly(t *testing.T) {
+// TestWALPragmas checks that the connection that runs the RESTART
+// checkpoints gives up on readers after restartWait, so that the writer,
+// which waits for it, pauses that long at most; and that the writer, which
+// starts the WAL over, truncates it to walLimit.
+func TestWALPragmas(t *testing.T) {
 	s, err := Open(filepath.Join(t.TempDir(), "belfry.db"))
 	if err != nil {
 		t.Fatal(err)
