@@ -133,7 +133,7 @@ func (s *Service) awaitDelivery(ctx context.Context, items []*InviteItem) {
 	defer deadline.Stop()
 	for {
 		changed := m.Changed()
-		mails, err := s.Store.Mails(ctx, ids)
+		mails, err := s.Mails(ctx, ids)
 		if err != nil {
 			return
 		}
@@ -212,6 +212,9 @@ func (s *Service) InvitationByToken(ctx context.Context, token string) (*Invitat
 func (s *Service) AcceptInvitation(ctx context.Context, token, displayName string) (*User, error) {
 	in, err := s.InvitationByToken(ctx, token)
 	if err != nil {
+		return nil, err
+	}
+	if err := CheckName("the name others will see", displayName); err != nil {
 		return nil, err
 	}
 	name := strings.TrimSpace(displayName)

@@ -109,6 +109,9 @@ func PlanInvite(existing *User, item *InviteItem) {
 	if item.User != nil {
 		item.Invite.UserID = item.User.ID
 	}
+	if item.Mail != nil {
+		item.Mail.UserID = item.Invite.UserID
+	}
 }
 
 // refuse settles item as an invitation that fails: no e-mail, no link, and

@@ -70,6 +70,26 @@ func (s *Service) CreateAccessKey(ctx context.Context, awsAccountID, name string
 	return k, nil
 }
 
+// ListAccessKeys returns every access key, live or revoked, oldest first:
+// the operator's view of who may call.
+func (s *Service) ListAccessKeys(ctx context.Context) ([]*AccessKey, error) {
+	return s.Store.ListKeys(ctx)
+}
+
+// AccessKey returns an access key, live or revoked, or NotFound; signature
+// checks look keys up through it.
+func (s *Service) AccessKey(ctx context.Context, id string) (*AccessKey, error) {
+	return s.Store.Key(ctx, id)
+}
+
+// RevokeAccessKey stops an access key from signing requests from now on. A
+// key revoked already keeps the time of its first revocation; NotFound if
+// there is no such key.
+func (s *Service) RevokeAccessKey(ctx context.Context, id string) error {
+	AuditNote(ctx, "", "revoked access key "+id, id)
+	return s.Store.RevokeKey(ctx, id, s.now())
+}
+
 // NewAccessKey draws a fresh key pair in the AWS format: a 20-character ID
 // that starts with AKIA and a 40-character secret.
 func NewAccessKey(awsAccountID, name string, now time.Time) *AccessKey {

@@ -29,28 +29,28 @@ type LifecycleStore interface {
 	// scrubbing its accept links. It returns NotFound when there is no
 	// such account, and check's error, changing nothing, when check fails.
 	DeleteAccount(ctx context.Context, awsAccountID, id string, t time.Time, check func(a *Account, unsuspended int) error) error
-	// RestoreAccount makes account id, deleted at or after deletedSince,
-	// live again and returns it. It returns NotFound when there is no such
-	// account or it was deleted before deletedSince, and Conflict when it
-	// is not deleted.
+	// RestoreAccount makes account id live again, as PlanRestore decides
+	// from its deletion time and deletedSince, and returns it. It returns
+	// NotFound when there is no such account, and PlanRestore's errors.
 	RestoreAccount(ctx context.Context, id string, deletedSince time.Time) (*Account, error)
 	// PurgeableAccounts returns the IDs of the accounts deleted before
 	// deletedBefore, oldest deletion first.
 	PurgeableAccounts(ctx context.Context, deletedBefore time.Time) ([]string, error)
-	// PurgeAccount removes account id, deleted before deletedBefore, with
-	// everything in it: users, invites, rooms, memberships and settings.
-	// It returns NotFound when there is no such account or it is live or
-	// was deleted later (an operator restored it meanwhile).
+	// PurgeAccount removes account id with everything in it: users,
+	// invites, rooms, memberships and settings, once PlanPurge agrees from
+	// its deletion time and deletedBefore. It returns NotFound when there
+	// is no such account, and PlanPurge's error.
 	PurgeAccount(ctx context.Context, id string, deletedBefore time.Time) error
 	// DomainAccount returns the live account that holds domain (in
 	// NormalizeDomain form), or NotFound.
 	DomainAccount(ctx context.Context, domain string) (*Account, error)
-	// ReleaseDomain takes domain from the live account accountID and
-	// suspends the account's users whose e-mail is in that domain, who can
-	// no longer sign in through it (chime-behaviour.md §3.1), cancelling
-	// their queued mail and scrubbing its accept links. It returns
-	// the account as it is after, and how many users it suspended; NotFound
-	// when the account does not hold the domain.
+	// ReleaseDomain takes domain from the live account accountID, as
+	// PlanRelease decides from the account and its users whose e-mail is in
+	// that domain, stores the registration of each user PlanRelease
+	// suspends, and cancels the queued mail of the domain's users,
+	// scrubbing its accept links. It returns the account as it is after,
+	// and how many users it suspended; NotFound when there is no such live
+	// account, and PlanRelease's error.
 	ReleaseDomain(ctx context.Context, accountID, domain string) (*Account, int, error)
 	// UpdateUsers applies a batch of changes to users of account accountID,
 	// in order, so that a later change of the same user sees the earlier.
@@ -76,6 +76,9 @@ type UpdateAccountInput struct {
 // (chime-behaviour.md §3.1: only Name and DefaultLicense can change). The
 // new default applies to users added later, not to those it has.
 func (s *Service) UpdateAccount(ctx context.Context, id string, in UpdateAccountInput) (*Account, error) {
+	if err := CheckName("Name", in.Name); err != nil {
+		return nil, err
+	}
 	c, err := callerOf(ctx)
 	if err != nil {
 		return nil, err
@@ -194,4 +197,52 @@ func (s *Service) ReleaseDomain(ctx context.Context, domain string) (*Account, i
 	}
 	AuditNote(ctx, a.ID, "released domain "+d+" and suspended its users", d)
 	return s.Store.ReleaseDomain(ctx, a.ID, d)
+}
+
+// PlanRestore decides whether account id, deleted at deleted (the zero time
+// while it is live), may be restored, when those deleted before since are
+// past restoring: Conflict for a live account, NotFound for one deleted too
+// long ago, whose data may be purged at any moment. Both stores call it
+// inside the restore's transaction.
+func PlanRestore(id string, deleted, since time.Time) error {
+	switch {
+	case deleted.IsZero():
+		return Errorf(Conflict, "account %s is not deleted", id)
+	case deleted.Before(since):
+		return Errorf(NotFound, "account %s was deleted on %s, too long ago to restore", id, deleted.Format(time.DateOnly))
+	}
+	return nil
+}
+
+// PlanPurge decides whether account id, deleted at deleted (the zero time
+// while it is live), may be purged with everything in it: only when it was
+// deleted before the cutoff before. An account restored, or deleted again,
+// since the purge listed it is NotFound, so the purge passes it by. Both
+// stores call it inside the purge's transaction.
+func PlanPurge(id string, deleted, before time.Time) error {
+	if deleted.IsZero() || !deleted.Before(before) {
+		return Errorf(NotFound, "account %s is not due to be purged", id)
+	}
+	return nil
+}
+
+// PlanRelease decides what releasing domain from account a does to users,
+// the account's users whose e-mail is in that domain: NotFound when a does
+// not hold the domain; otherwise every one of them who is not suspended
+// already is suspended, since they can no longer sign in through the
+// domain (chime-behaviour.md §3.1). It marks them Suspended and returns
+// them, for the store to save. Both stores call it inside the release's
+// transaction.
+func PlanRelease(a *Account, domain string, users []*User) ([]*User, error) {
+	if !slices.Contains(a.Domains, domain) {
+		return nil, Errorf(NotFound, "domain %s is not claimed by account %s", domain, a.ID)
+	}
+	var suspended []*User
+	for _, u := range users {
+		if u.Registration != Suspended && u.AccountID == a.ID && EmailDomain(u.Email) == domain {
+			u.Registration = Suspended
+			suspended = append(suspended, u)
+		}
+	}
+	return suspended, nil
 }

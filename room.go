@@ -34,14 +34,31 @@ type RoomFilter struct {
 
 // RoomStore keeps rooms.
 type RoomStore interface {
-	// CreateRoom stores r and sets its Seq, unless the account already has a
-	// room with r's ClientToken, in which case it returns that room. It
-	// returns LimitExceeded when the account has MaxRoomsPerAccount rooms.
+	// CreateRoom stores r and sets its Seq, or returns another room, as
+	// PlanRoom decides from the room the account made with r's ClientToken
+	// and its count of rooms, read in the same transaction; PlanRoom's
+	// errors are its own.
 	CreateRoom(ctx context.Context, r *Room) (*Room, error)
 	// Room returns room id of account accountID, or NotFound.
 	Room(ctx context.Context, accountID, id string) (*Room, error)
 	// ListRooms returns a page of the account's rooms that match f.
 	ListRooms(ctx context.Context, accountID string, f RoomFilter, p Page) ([]*Room, error)
+}
+
+// PlanRoom decides CreateRoom for r, given the room that r's account made
+// earlier with r's ClientToken (nil for none) and how many rooms the account
+// has: the room to answer with, which is r when r is to be stored. The same
+// token returns the room made first, even at the limit, so that a retried
+// call succeeds; otherwise an account holds at most MaxRoomsPerAccount.
+// Both stores call it inside the room's transaction.
+func PlanRoom(r, earlier *Room, rooms int) (*Room, error) {
+	switch {
+	case earlier != nil:
+		return earlier, nil
+	case rooms >= MaxRoomsPerAccount:
+		return nil, Errorf(LimitExceeded, "account %s has %d rooms, the most it can have", r.AccountID, rooms)
+	}
+	return r, nil
 }
 
 // enterprise returns the caller's account id when it is an Enterprise
@@ -63,6 +80,9 @@ func (s *Service) enterprise(ctx context.Context, id string) (*Account, error) {
 // CreateRoom makes a room, or returns the room that an earlier call with the
 // same client request token made.
 func (s *Service) CreateRoom(ctx context.Context, accountID, name, clientToken string) (*Room, error) {
+	if err := CheckName("Name", name); err != nil {
+		return nil, err
+	}
 	a, err := s.enterprise(ctx, accountID)
 	if err != nil {
 		return nil, err

@@ -15,10 +15,11 @@ type Store interface {
 	RoomStore
 	MembershipStore
 	KeyStore
-	OutboxStore
+	JobStore
 	LifecycleStore
 	SettingsStore
 	AuditStore
+	SecretStore
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 	Close() error
@@ -37,7 +38,17 @@ type Service struct {
 	NewID func() string
 	// Invitations configures invitation links and e-mail.
 	Invitations Invitations
+
+	secrets secretCache
 }
+
+// Ping reports whether the store can serve requests, for readiness checks.
+func (s *Service) Ping(ctx context.Context) error { return s.Store.Ping(ctx) }
+
+// Now is the service's time, from its Clock, in UTC: the adapters stamp
+// what they record with it (audit events, sessions), so that one clock,
+// which tests move, tells every time the service compares.
+func (s *Service) Now() time.Time { return s.now() }
 
 func (s *Service) now() time.Time {
 	if s.Clock != nil {

@@ -114,6 +114,9 @@ type CreateUserInput struct {
 // domains include the address. On a Team account the real service answered
 // BadRequest (chime-behaviour.md §3.2, boto/boto3#2384).
 func (s *Service) CreateUser(ctx context.Context, accountID string, in CreateUserInput) (*User, error) {
+	if err := CheckName("Username", in.Username); err != nil {
+		return nil, err
+	}
 	a, err := s.account(ctx, accountID)
 	if err != nil {
 		return nil, err

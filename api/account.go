@@ -1,27 +1,11 @@
 package api
 
 import (
-	"encoding/json"
-
 	"github.com/belfryhq/belfry"
 )
 
-func decode(c *call, v any) error {
-	if len(c.body) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(c.body, v); err != nil {
-		return badRequest("the request body does not fit the operation's input: %v", err)
-	}
-	return nil
-}
-
 func createAccount(s *Server, c *call) (any, error) {
-	var in struct{ Name string }
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	a, err := s.svc.CreateAccount(c.ctx(), in.Name)
+	a, err := s.svc.CreateAccount(c.ctx(), c.in.str("Name"))
 	if err != nil {
 		return nil, err
 	}
@@ -43,21 +27,21 @@ type listAccountsOutput struct {
 
 func listAccounts(s *Server, c *call) (any, error) {
 	name, email := c.query.Get("name"), c.query.Get("user-email")
-	p, size, err := pageOf(c, 100, name, belfry.EmailKey(email))
+	pg, err := s.pageOf(c, 100, name, belfry.EmailKey(email))
 	if err != nil {
 		return nil, err
 	}
-	accounts, err := s.svc.ListAccounts(c.ctx(), belfry.AccountFilter{NamePrefix: name, UserEmailKey: email}, p)
+	accounts, err := s.svc.ListAccounts(c.ctx(), belfry.AccountFilter{NamePrefix: name, UserEmailKey: email}, pg.Page)
 	if err != nil {
 		return nil, err
 	}
-	accounts, more := trim(accounts, size)
+	accounts, more := trim(accounts, pg.size)
 	out := listAccountsOutput{Accounts: make([]*wireAccount, len(accounts))}
 	for i, a := range accounts {
 		out.Accounts[i] = toWireAccount(a)
 	}
 	if more {
-		out.NextToken = nextToken(c, more, accounts[len(accounts)-1].Seq, name, belfry.EmailKey(email))
+		out.NextToken = pg.next(accounts[len(accounts)-1].Seq)
 	}
 	return out, nil
 }

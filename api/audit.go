@@ -30,12 +30,13 @@ func (s *Server) audit(c *call, operation string) {
 	c.r = c.r.WithContext(belfry.WithAudit(c.r.Context(), ev))
 }
 
-// now is the server's time: Config.Now, which tests set, or time.Now.
+// now is the server's time: Config.Now, which tests set, or the service's
+// clock.
 func (s *Server) now() time.Time {
 	if s.verifier.Now != nil {
 		return s.verifier.Now()
 	}
-	return time.Now()
+	return s.svc.Now()
 }
 
 type wireAuditEvent struct {

@@ -1,8 +1,9 @@
 package api
 
-// chimeHandlers returns the operations Belfry carries out. Every other
-// operation of the model is routed and answers BadRequest naming it as not
-// yet supported.
+// chimeHandlers returns the operations Belfry carries out, by their names in
+// the model. Every other operation of the model is routed, answers
+// BadRequest naming it as not yet supported, and is listed in
+// notYetSupported; TestHandlersMatchModel holds the two lists to the model.
 func chimeHandlers() map[string]handler {
 	return map[string]handler{
 		"CreateAccount":        createAccount,
@@ -36,4 +37,20 @@ func chimeHandlers() map[string]handler {
 		"AssociateSigninDelegateGroupsWithAccount":    associateSigninDelegateGroups,
 		"DisassociateSigninDelegateGroupsFromAccount": disassociateSigninDelegateGroups,
 	}
+}
+
+// notYetSupported lists the operations of the model that Belfry routes but
+// does not carry out yet. Handling one means moving it from here to
+// chimeHandlers.
+var notYetSupported = []string{
+	"AssociatePhoneNumberWithUser", "BatchCreateRoomMembership", "BatchDeletePhoneNumber",
+	"BatchUpdatePhoneNumber", "CreateBot", "CreateMeetingDialOut", "CreatePhoneNumberOrder",
+	"DeleteEventsConfiguration", "DeletePhoneNumber", "DeleteRoom", "DeleteRoomMembership",
+	"DisassociatePhoneNumberFromUser", "GetBot", "GetEventsConfiguration", "GetGlobalSettings",
+	"GetPhoneNumber", "GetPhoneNumberOrder", "GetPhoneNumberSettings", "ListBots",
+	"ListPhoneNumberOrders", "ListPhoneNumbers", "ListSupportedPhoneNumberCountries",
+	"PutEventsConfiguration", "RedactConversationMessage", "RedactRoomMessage",
+	"RegenerateSecurityToken", "RestorePhoneNumber", "SearchAvailablePhoneNumbers", "UpdateBot",
+	"UpdateGlobalSettings", "UpdatePhoneNumber", "UpdatePhoneNumberSettings", "UpdateRoom",
+	"UpdateRoomMembership",
 }

@@ -41,18 +41,35 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvOn(t, openSQLite(t))
+}
+
+// openSQLite opens a SQLite store in a temporary directory, closed when t
+// ends.
+func openSQLite(t *testing.T) belfry.Store {
+	t.Helper()
 	store, err := sqlite.Open(filepath.Join(t.TempDir(), "belfry.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	return store
+}
+
+// newEnvOn is newEnv over the given store.
+func newEnvOn(t *testing.T, store belfry.Store) *env {
+	t.Helper()
 	svc := &belfry.Service{Store: store}
 	root := belfry.NewAccessKey("111122223333", "root", time.Now())
 	var log *slog.Logger
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	srv := httptest.NewServer(api.New(api.Config{Service: svc, Root: root, Logger: log}))
+	// The listener is Belfry's own, as cmd/belfry serves on it, so that
+	// net/http's answers to requests it cannot parse have the AWS shape.
+	srv := httptest.NewUnstartedServer(api.New(api.Config{Service: svc, Root: root, Logger: log}))
+	srv.Listener = api.Listener(srv.Listener, log)
+	srv.Start()
 	t.Cleanup(srv.Close)
 	e := &env{t: t, svc: svc, root: root, srv: srv}
 	e.chime = e.client(root.ID, root.Secret)

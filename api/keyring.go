@@ -18,7 +18,7 @@ const keyTTL = 5 * time.Second
 // every request needs one, and forgets a key at once when this server
 // revokes it.
 type keyring struct {
-	store belfry.KeyStore
+	svc   *belfry.Service
 	root  *belfry.AccessKey
 	mu    sync.RWMutex
 	cache map[string]cachedKey
@@ -29,8 +29,8 @@ type cachedKey struct {
 	fetched time.Time
 }
 
-func newKeyring(store belfry.KeyStore, root *belfry.AccessKey) *keyring {
-	return &keyring{store: store, root: root, cache: map[string]cachedKey{}}
+func newKeyring(svc *belfry.Service, root *belfry.AccessKey) *keyring {
+	return &keyring{svc: svc, root: root, cache: map[string]cachedKey{}}
 }
 
 // Secret implements sigv4.Keys.
@@ -46,13 +46,16 @@ func (k *keyring) key(ctx context.Context, id string) (*belfry.AccessKey, error)
 	if k.root != nil && id == k.root.ID {
 		return k.root, nil
 	}
+	if !belfry.ValidText(id) {
+		return nil, fmt.Errorf("%w: the access key ID %q does not exist in Belfry", sigv4.ErrUnknownKey, id)
+	}
 	k.mu.RLock()
 	c, ok := k.cache[id]
 	k.mu.RUnlock()
 	if ok && time.Since(c.fetched) < keyTTL {
 		return c.key, nil
 	}
-	key, err := k.store.Key(ctx, id)
+	key, err := k.svc.AccessKey(ctx, id)
 	if belfry.ErrorKind(err) == belfry.NotFound {
 		return nil, fmt.Errorf("%w: the access key ID %s does not exist in Belfry", sigv4.ErrUnknownKey, id)
 	}

@@ -7,15 +7,8 @@ import (
 )
 
 func updateAccount(s *Server, c *call) (any, error) {
-	var in struct {
-		Name           string
-		DefaultLicense belfry.License
-	}
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
 	a, err := s.svc.UpdateAccount(c.ctx(), c.labels["accountId"], belfry.UpdateAccountInput{
-		Name: in.Name, DefaultLicense: in.DefaultLicense,
+		Name: c.in.str("Name"), DefaultLicense: belfry.License(c.in.str("DefaultLicense")),
 	})
 	if err != nil {
 		return nil, err

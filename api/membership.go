@@ -5,14 +5,8 @@ import (
 )
 
 func createRoomMembership(s *Server, c *call) (any, error) {
-	var in struct {
-		MemberID string `json:"MemberId"`
-		Role     belfry.Role
-	}
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	m, err := s.svc.CreateRoomMembership(c.ctx(), c.labels["accountId"], c.labels["roomId"], in.MemberID, in.Role)
+	m, err := s.svc.CreateRoomMembership(c.ctx(), c.labels["accountId"], c.labels["roomId"],
+		c.in.str("MemberId"), belfry.Role(c.in.str("Role")))
 	if err != nil {
 		return nil, err
 	}
@@ -25,21 +19,21 @@ type listMembershipsOutput struct {
 }
 
 func listRoomMemberships(s *Server, c *call) (any, error) {
-	p, size, err := pageOf(c, 10)
+	pg, err := s.pageOf(c, 10)
 	if err != nil {
 		return nil, err
 	}
-	ms, err := s.svc.ListRoomMemberships(c.ctx(), c.labels["accountId"], c.labels["roomId"], p)
+	ms, err := s.svc.ListRoomMemberships(c.ctx(), c.labels["accountId"], c.labels["roomId"], pg.Page)
 	if err != nil {
 		return nil, err
 	}
-	ms, more := trim(ms, size)
+	ms, more := trim(ms, pg.size)
 	out := listMembershipsOutput{RoomMemberships: make([]*wireMembership, len(ms))}
 	for i, m := range ms {
 		out.RoomMemberships[i] = toWireMembership(m)
 	}
 	if more {
-		out.NextToken = nextToken(c, more, ms[len(ms)-1].Seq)
+		out.NextToken = pg.next(ms[len(ms)-1].Seq)
 	}
 	return out, nil
 }

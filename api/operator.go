@@ -2,13 +2,14 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
+	"cmp"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/belfryhq/belfry"
+	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // The operator API is Belfry's own, for what Chime did in its console or
@@ -29,6 +30,9 @@ func (s *Server) serveOperator(c *call) (int, error) {
 	if s.keys.root == nil || c.key.ID != s.keys.root.ID {
 		return 0, belfry.Errorf(belfry.Forbidden, "operator requests must be signed with Belfry's root access key")
 	}
+	if err := operatorText(c); err != nil {
+		return 0, err
+	}
 	route := c.r.Method + " " + strings.TrimPrefix(c.r.URL.Path, operatorPrefix)
 	s.audit(c, operatorOperation(route))
 	var (
@@ -48,6 +52,8 @@ func (s *Server) serveOperator(c *call) (int, error) {
 		out, err = s.listInvitations(c)
 	case route == "GET audit":
 		out, err = s.listAudit(c)
+	case route == "GET jobs":
+		out, err = s.listJobs(c)
 	case strings.HasPrefix(route, "DELETE domains/"):
 		out, err = s.releaseDomain(c, strings.TrimPrefix(route, "DELETE domains/"))
 	case strings.HasPrefix(route, "POST accounts/") && strings.HasSuffix(route, "/restore"):
@@ -64,11 +70,37 @@ func (s *Server) serveOperator(c *call) (int, error) {
 	return s.writeOutput(c, code, out), nil
 }
 
+// operatorText refuses, before any store sees it, what no store can keep
+// (belfry.ValidText): a path that is not text names nothing that exists,
+// and a query value that is not text is a bad request.
+func operatorText(c *call) error {
+	if !belfry.ValidText(c.r.URL.Path) {
+		return belfry.Errorf(belfry.NotFound, "nothing exists at %q", c.r.URL.Path)
+	}
+	for k, vs := range c.query {
+		for _, v := range vs {
+			if !belfry.ValidText(k) || !belfry.ValidText(v) {
+				return badRequest("query parameter %q must be UTF-8 text without NUL characters", k)
+			}
+		}
+	}
+	return nil
+}
+
+// decodeStrict decodes an operator request's body into v, a pointer to a
+// struct of strings, as strictly as Chime requests are read: member names
+// exactly as v's fields spell them, no member given twice, no unknown
+// member, and every value text (belfry.ValidText).
 func decodeStrict(c *call, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(c.body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return badRequest("the request body is not valid: %v", err)
+	if err := jsonv2.Unmarshal(c.body, v, jsonv2.RejectUnknownMembers(true)); err != nil {
+		return badRequest("the request body is not valid: %s", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	s := reflect.ValueOf(v).Elem()
+	for i := range s.NumField() {
+		if f := s.Field(i); f.Kind() == reflect.String && !belfry.ValidText(f.String()) {
+			name, _, _ := strings.Cut(s.Type().Field(i).Tag.Get("json"), ",")
+			return badRequest("%s must be UTF-8 text without NUL characters", cmp.Or(name, s.Type().Field(i).Name))
+		}
 	}
 	return nil
 }
@@ -106,12 +138,12 @@ type wireKey struct {
 	Revoked         timestamp `json:"Revoked,omitzero"`
 }
 
-func toWireKey(k *belfry.AccessKey, withSecret bool) wireKey {
+func toWireKey(k *belfry.AccessKey, s secrets) wireKey {
 	w := wireKey{
 		AccessKeyID: k.ID, AwsAccountID: k.AwsAccountID, Name: k.Name, Arn: k.ARN(),
 		Created: timestamp(k.Created), Revoked: timestamp(k.Revoked),
 	}
-	if withSecret {
+	if s == withSecrets {
 		w.SecretAccessKey = k.Secret
 	}
 	return w
@@ -129,17 +161,17 @@ func (s *Server) createKey(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return struct{ AccessKey wireKey }{toWireKey(k, true)}, nil
+	return struct{ AccessKey wireKey }{toWireKey(k, withSecrets)}, nil
 }
 
 func (s *Server) listKeys(c *call) (any, error) {
-	keys, err := s.svc.Store.ListKeys(c.r.Context())
+	keys, err := s.svc.ListAccessKeys(c.r.Context())
 	if err != nil {
 		return nil, err
 	}
 	out := struct{ AccessKeys []wireKey }{make([]wireKey, len(keys))}
 	for i, k := range keys {
-		out.AccessKeys[i] = toWireKey(k, false)
+		out.AccessKeys[i] = toWireKey(k, withoutSecrets)
 	}
 	return out, nil
 }
@@ -148,8 +180,7 @@ func (s *Server) revokeKey(c *call, id string) error {
 	if id == s.keys.root.ID {
 		return badRequest("the root key cannot be revoked; set BELFRY_ROOT_ACCESS_KEY_ID and BELFRY_ROOT_SECRET_ACCESS_KEY to replace it")
 	}
-	belfry.AuditNote(c.r.Context(), "", "revoked access key "+id, id)
-	if err := s.svc.Store.RevokeKey(c.r.Context(), id, time.Now().UTC()); err != nil {
+	if err := s.svc.RevokeAccessKey(c.r.Context(), id); err != nil {
 		return err
 	}
 	s.keys.forget(id)

@@ -104,6 +104,33 @@ func TestOperatorKeysUsedBeforeRevoke(t *testing.T) {
 	wantErr[*types.UnauthorizedClientException](t, err)
 }
 
+// TestOperatorRevokeOnServiceClock checks that a key is revoked, and the
+// revocation audited, at the service's time, the one clock that every time
+// Belfry stores goes by, and that tests move.
+func TestOperatorRevokeOnServiceClock(t *testing.T) {
+	e := newEnv(t)
+	k, err := e.svc.CreateAccessKey(context.Background(), "444455556666", "clocked")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2031, 5, 6, 7, 8, 9, 250_000_000, time.UTC)
+	e.svc.Clock = func() time.Time { return at }
+	e.operator("DELETE", "/_belfry/keys/"+k.ID, "", http.StatusNoContent)
+	want := at.Format("2006-01-02T15:04:05.000Z")
+
+	var list struct{ AccessKeys []wireKey }
+	decodeJSON(t, e.operator("GET", "/_belfry/keys", "", http.StatusOK), &list)
+	for _, got := range list.AccessKeys {
+		if got.AccessKeyID == k.ID && got.Revoked != want {
+			t.Errorf("key %s is revoked at %q; want the service's time %q", k.ID, got.Revoked, want)
+		}
+	}
+	events, _ := e.audit("")
+	if n := len(events); n == 0 || events[n-1].Operation != "RevokeAccessKey" || events[n-1].Time != want {
+		t.Errorf("audit log ends with %+v; want RevokeAccessKey at %q", events[max(n-1, 0):], want)
+	}
+}
+
 func TestOperatorDomains(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()

@@ -5,11 +5,7 @@ import (
 )
 
 func createRoom(s *Server, c *call) (any, error) {
-	var in struct{ Name, ClientRequestToken string }
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	r, err := s.svc.CreateRoom(c.ctx(), c.labels["accountId"], in.Name, in.ClientRequestToken)
+	r, err := s.svc.CreateRoom(c.ctx(), c.labels["accountId"], c.in.str("Name"), c.in.str("ClientRequestToken"))
 	if err != nil {
 		return nil, err
 	}
@@ -31,21 +27,21 @@ type listRoomsOutput struct {
 
 func listRooms(s *Server, c *call) (any, error) {
 	member := c.query.Get("member-id")
-	p, size, err := pageOf(c, 10, member)
+	pg, err := s.pageOf(c, 10, member)
 	if err != nil {
 		return nil, err
 	}
-	rooms, err := s.svc.ListRooms(c.ctx(), c.labels["accountId"], belfry.RoomFilter{MemberID: member}, p)
+	rooms, err := s.svc.ListRooms(c.ctx(), c.labels["accountId"], belfry.RoomFilter{MemberID: member}, pg.Page)
 	if err != nil {
 		return nil, err
 	}
-	rooms, more := trim(rooms, size)
+	rooms, more := trim(rooms, pg.size)
 	out := listRoomsOutput{Rooms: make([]*wireRoom, len(rooms))}
 	for i, r := range rooms {
 		out.Rooms[i] = toWireRoom(r)
 	}
 	if more {
-		out.NextToken = nextToken(c, more, rooms[len(rooms)-1].Seq, member)
+		out.NextToken = pg.next(rooms[len(rooms)-1].Seq)
 	}
 	return out, nil
 }

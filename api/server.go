@@ -53,7 +53,7 @@ type Config struct {
 func New(cfg Config) *Server {
 	s := &Server{
 		svc:    cfg.Service,
-		keys:   newKeyring(cfg.Service.Store, cfg.Root),
+		keys:   newKeyring(cfg.Service, cfg.Root),
 		router: newRouter(operations),
 		log:    cfg.Logger,
 	}
@@ -74,9 +74,13 @@ type call struct {
 	labels map[string]string
 	query  url.Values
 	body   []byte
+	in     document // the body, decoded and checked against the model
 	caller belfry.Caller
 	key    *belfry.AccessKey
 	id     string
+	// refusedBody is set when the body was refused for its size before it
+	// was read to its end: the client may still be sending it.
+	refusedBody bool
 }
 
 // ctx returns the request context, carrying the caller for the service.
@@ -103,6 +107,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	status, err := s.serve(c)
 	if err != nil {
 		status = writeError(w, c.op, err)
+	}
+	if c.refusedBody {
+		drainBody(c)
 	}
 	s.logCall(c, status, start, err)
 }
@@ -150,9 +157,11 @@ func (s *Server) serve(c *call) (int, error) {
 	if h == nil {
 		return 0, badRequest("%s is not yet supported by Belfry", op.Name)
 	}
-	if err := validateInput(op, labels, c.query, c.body); err != nil {
+	in, err := validateInput(op, labels, c.query, c.body)
+	if err != nil {
 		return 0, err
 	}
+	c.in = in
 	s.audit(c, op.Name)
 	out, err := h(s, c)
 	if err != nil {
@@ -172,12 +181,14 @@ func (s *Server) putBuf(b *bytes.Buffer) {
 // the call's caller.
 func (s *Server) authenticate(c *call, buf *bytes.Buffer) error {
 	if c.r.ContentLength > MaxBodyBytes {
+		refuseBody(c)
 		return badRequest("the request body is %d bytes; at most %d are accepted", c.r.ContentLength, MaxBodyBytes)
 	}
 	if _, err := buf.ReadFrom(io.LimitReader(c.r.Body, MaxBodyBytes+1)); err != nil {
 		return badRequest("the request body could not be read: %v", err)
 	}
 	if buf.Len() > MaxBodyBytes {
+		refuseBody(c)
 		return badRequest("the request body is over %d bytes", MaxBodyBytes)
 	}
 	c.body = buf.Bytes()
@@ -263,14 +274,14 @@ func (s *Server) healthz(c *call) int {
 }
 
 // readyz answers 200 when the store can serve requests, writes included
-// (Store.Ping), so a load balancer sends traffic only to replicas that can
+// (belfry.Store's Ping), so a load balancer sends traffic only to replicas that can
 // serve it. A 503 says why in one line, such as "not ready: writes fail:
 // the disk is full", in the store's safe words; the detail goes to the log.
 func (s *Server) readyz(c *call) int {
 	ctx, cancel := context.WithTimeout(c.r.Context(), 2*time.Second)
 	defer cancel()
 	status, text := http.StatusOK, "ready\n"
-	if err := s.svc.Store.Ping(ctx); err != nil {
+	if err := s.svc.Ping(ctx); err != nil {
 		status, text = http.StatusServiceUnavailable, "not ready: "+readiness(err)+"\n"
 		s.log.Error("readiness check failed", "error", err)
 	}

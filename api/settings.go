@@ -15,36 +15,24 @@ func getAccountSettings(s *Server, c *call) (any, error) {
 }
 
 func updateAccountSettings(s *Server, c *call) (any, error) {
-	var in struct {
-		AccountSettings struct{ DisableRemoteControl, EnableDialOut *bool }
-	}
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
+	in := c.in.obj("AccountSettings")
 	return nil, s.svc.UpdateAccountSettings(c.ctx(), c.labels["accountId"], belfry.AccountSettingsUpdate{
-		DisableRemoteControl: in.AccountSettings.DisableRemoteControl, EnableDialOut: in.AccountSettings.EnableDialOut,
+		DisableRemoteControl: optional[bool](in, "DisableRemoteControl"), EnableDialOut: optional[bool](in, "EnableDialOut"),
 	})
 }
 
 func associateSigninDelegateGroups(s *Server, c *call) (any, error) {
-	var in struct{ SigninDelegateGroups []struct{ GroupName string } }
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	groups := make([]string, len(in.SigninDelegateGroups))
-	for i, g := range in.SigninDelegateGroups {
-		groups[i] = g.GroupName
+	list := c.in.objs("SigninDelegateGroups")
+	groups := make([]string, len(list))
+	for i, g := range list {
+		groups[i] = g.str("GroupName")
 	}
 	_, err := s.svc.AssociateSigninDelegateGroupsWithAccount(c.ctx(), c.labels["accountId"], groups)
 	return nil, err
 }
 
 func disassociateSigninDelegateGroups(s *Server, c *call) (any, error) {
-	var in struct{ GroupNames []string }
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	_, err := s.svc.DisassociateSigninDelegateGroupsFromAccount(c.ctx(), c.labels["accountId"], in.GroupNames)
+	_, err := s.svc.DisassociateSigninDelegateGroupsFromAccount(c.ctx(), c.labels["accountId"], c.in.strs("GroupNames"))
 	return nil, err
 }
 
@@ -77,13 +65,9 @@ func getRetentionSettings(s *Server, c *call) (any, error) {
 // lists the settings: clients cannot read a 204's body (chime-behaviour.md
 // §1.4); GetRetentionSettings shows them.
 func putRetentionSettings(s *Server, c *call) (any, error) {
-	var in struct{ RetentionSettings wireRetention }
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	r := in.RetentionSettings
+	r := c.in.obj("RetentionSettings")
 	_, err := s.svc.PutRetentionSettings(c.ctx(), c.labels["accountId"],
-		r.RoomRetentionSettings.RetentionDays, r.ConversationRetentionSettings.RetentionDays)
+		r.obj("RoomRetentionSettings").integer("RetentionDays"), r.obj("ConversationRetentionSettings").integer("RetentionDays"))
 	return nil, err
 }
 
@@ -103,12 +87,10 @@ func getUserSettings(s *Server, c *call) (any, error) {
 }
 
 func updateUserSettings(s *Server, c *call) (any, error) {
-	var in struct{ UserSettings wireUserSettings }
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	t := in.UserSettings.Telephony
+	t := c.in.obj("UserSettings").obj("Telephony")
 	return nil, s.svc.UpdateUserSettings(c.ctx(), c.labels["accountId"], c.labels["userId"], &belfry.UserSettings{
-		Telephony: belfry.TelephonySettings{InboundCalling: t.InboundCalling, OutboundCalling: t.OutboundCalling, SMS: t.SMS},
+		Telephony: belfry.TelephonySettings{
+			InboundCalling: t.boolean("InboundCalling"), OutboundCalling: t.boolean("OutboundCalling"), SMS: t.boolean("SMS"),
+		},
 	})
 }

@@ -5,14 +5,7 @@ import (
 )
 
 func inviteUsers(s *Server, c *call) (any, error) {
-	var in struct {
-		UserEmailList []string
-		UserType      belfry.UserType
-	}
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	invites, err := s.svc.InviteUsers(c.ctx(), c.labels["accountId"], in.UserEmailList, in.UserType)
+	invites, err := s.svc.InviteUsers(c.ctx(), c.labels["accountId"], c.in.strs("UserEmailList"), belfry.UserType(c.in.str("UserType")))
 	if err != nil {
 		return nil, err
 	}
@@ -24,21 +17,13 @@ func inviteUsers(s *Server, c *call) (any, error) {
 }
 
 func createUser(s *Server, c *call) (any, error) {
-	var in struct {
-		Username string
-		Email    string
-		UserType belfry.UserType
-	}
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
 	u, err := s.svc.CreateUser(c.ctx(), c.labels["accountId"], belfry.CreateUserInput{
-		Username: in.Username, Email: in.Email, Type: in.UserType,
+		Username: c.in.str("Username"), Email: c.in.str("Email"), Type: belfry.UserType(c.in.str("UserType")),
 	})
 	if err != nil {
 		return nil, err
 	}
-	return struct{ User *wireUser }{toWireUser(u, true)}, nil
+	return struct{ User *wireUser }{toWireUser(u, withSecrets)}, nil
 }
 
 func getUser(s *Server, c *call) (any, error) {
@@ -46,7 +31,7 @@ func getUser(s *Server, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return struct{ User *wireUser }{toWireUser(u, true)}, nil
+	return struct{ User *wireUser }{toWireUser(u, withSecrets)}, nil
 }
 
 type listUsersOutput struct {
@@ -56,22 +41,22 @@ type listUsersOutput struct {
 
 func listUsers(s *Server, c *call) (any, error) {
 	email, userType := belfry.EmailKey(c.query.Get("user-email")), c.query.Get("user-type")
-	p, size, err := pageOf(c, 100, email, userType)
+	pg, err := s.pageOf(c, 100, email, userType)
 	if err != nil {
 		return nil, err
 	}
 	f := belfry.UserFilter{EmailKey: email, Type: belfry.UserType(userType)}
-	users, err := s.svc.ListUsers(c.ctx(), c.labels["accountId"], f, p)
+	users, err := s.svc.ListUsers(c.ctx(), c.labels["accountId"], f, pg.Page)
 	if err != nil {
 		return nil, err
 	}
-	users, more := trim(users, size)
+	users, more := trim(users, pg.size)
 	out := listUsersOutput{Users: make([]*wireUser, len(users))}
 	for i, u := range users {
-		out.Users[i] = toWireUser(u, false)
+		out.Users[i] = toWireUser(u, withoutSecrets)
 	}
 	if more {
-		out.NextToken = nextToken(c, more, users[len(users)-1].Seq, email, userType)
+		out.NextToken = pg.next(users[len(users)-1].Seq)
 	}
 	return out, nil
 }

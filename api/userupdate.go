@@ -4,36 +4,23 @@ import (
 	"github.com/belfryhq/belfry"
 )
 
-// wireUserUpdate is an UpdateUser body and a BatchUpdateUser item. The
-// pointers tell a member left out from one set to its zero value.
-type wireUserUpdate struct {
-	UserID                   string `json:"UserId"`
-	LicenseType              belfry.License
-	UserType                 belfry.UserType
-	AlexaForBusinessMetadata *struct {
-		IsAlexaForBusinessEnabled *bool
-		AlexaForBusinessRoomArn   *string
+// userUpdate reads an UpdateUser body or a BatchUpdateUser item. The
+// Alexa for Business members are pointers, which tell a member left out
+// from one set to its zero value.
+func userUpdate(d document) belfry.UpdateUserInput {
+	alexa := d.obj("AlexaForBusinessMetadata")
+	return belfry.UpdateUserInput{
+		License: belfry.License(d.str("LicenseType")), Type: belfry.UserType(d.str("UserType")),
+		AlexaEnabled: optional[bool](alexa, "IsAlexaForBusinessEnabled"), AlexaRoomARN: optional[string](alexa, "AlexaForBusinessRoomArn"),
 	}
-}
-
-func (w wireUserUpdate) input() belfry.UpdateUserInput {
-	in := belfry.UpdateUserInput{License: w.LicenseType, Type: w.UserType}
-	if m := w.AlexaForBusinessMetadata; m != nil {
-		in.AlexaEnabled, in.AlexaRoomARN = m.IsAlexaForBusinessEnabled, m.AlexaForBusinessRoomArn
-	}
-	return in
 }
 
 func updateUser(s *Server, c *call) (any, error) {
-	var in wireUserUpdate
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	u, err := s.svc.UpdateUser(c.ctx(), c.labels["accountId"], c.labels["userId"], in.input())
+	u, err := s.svc.UpdateUser(c.ctx(), c.labels["accountId"], c.labels["userId"], userUpdate(c.in))
 	if err != nil {
 		return nil, err
 	}
-	return struct{ User *wireUser }{toWireUser(u, true)}, nil
+	return struct{ User *wireUser }{toWireUser(u, withSecrets)}, nil
 }
 
 type wireUserError struct {
@@ -59,33 +46,20 @@ func userErrors(failed []belfry.UserError, err error) (any, error) {
 }
 
 func batchUpdateUser(s *Server, c *call) (any, error) {
-	var in struct{ UpdateUserRequestItems []wireUserUpdate }
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	items := make([]belfry.UpdateUserItem, len(in.UpdateUserRequestItems))
-	for i, it := range in.UpdateUserRequestItems {
-		items[i] = belfry.UpdateUserItem{UserID: it.UserID, UpdateUserInput: it.input()}
+	list := c.in.objs("UpdateUserRequestItems")
+	items := make([]belfry.UpdateUserItem, len(list))
+	for i, it := range list {
+		items[i] = belfry.UpdateUserItem{UserID: it.str("UserId"), UpdateUserInput: userUpdate(it)}
 	}
 	return userErrors(s.svc.BatchUpdateUser(c.ctx(), c.labels["accountId"], items))
 }
 
-type userIDList struct{ UserIDList []string }
-
 func batchSuspendUser(s *Server, c *call) (any, error) {
-	var in userIDList
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	return userErrors(s.svc.BatchSuspendUser(c.ctx(), c.labels["accountId"], in.UserIDList))
+	return userErrors(s.svc.BatchSuspendUser(c.ctx(), c.labels["accountId"], c.in.strs("UserIdList")))
 }
 
 func batchUnsuspendUser(s *Server, c *call) (any, error) {
-	var in userIDList
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	return userErrors(s.svc.BatchUnsuspendUser(c.ctx(), c.labels["accountId"], in.UserIDList))
+	return userErrors(s.svc.BatchUnsuspendUser(c.ctx(), c.labels["accountId"], c.in.strs("UserIdList")))
 }
 
 func logoutUser(s *Server, c *call) (any, error) {
@@ -97,5 +71,5 @@ func resetPersonalPIN(s *Server, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return struct{ User *wireUser }{toWireUser(u, true)}, nil
+	return struct{ User *wireUser }{toWireUser(u, withSecrets)}, nil
 }

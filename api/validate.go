@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/belfryhq/belfry"
 )
 
 // The SDKs validate little (botocore: required, types, min; Go: required),
@@ -59,65 +61,69 @@ func javaDot(re *syntax.Regexp) *syntax.Regexp {
 	return re
 }
 
-// validateInput checks a request's labels, query and body against the
-// operation's input shape and returns the decoded body.
-func validateInput(op *operation, labels map[string]string, query url.Values, body []byte) error {
+// validateInput decodes a request's body and checks it, the labels and the
+// query against the operation's input shape. It returns the body, which
+// the handler reads its input from.
+func validateInput(op *operation, labels map[string]string, query url.Values, body []byte) (document, error) {
 	in := shapes[op.Input]
 	if in == nil {
-		return nil
+		return nil, nil
 	}
 	doc, err := decodeBody(in, body)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkKeyCase("", in, doc); err != nil {
-		return err
+		return nil, err
 	}
 	for _, m := range in.Members {
-		var v any
-		present := false
-		switch m.Location {
-		case "uri":
-			v, present = labels[m.LocationName]
-		case "querystring":
-			v, present, err = queryValue(m, query)
-		case "header":
-			continue
-		default:
-			v, present = doc[m.Name]
-			present = present && v != nil
-		}
+		v, present, err := memberValue(m, labels, query, doc)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !present {
 			if m.Required {
-				return badRequest("%s is required", m.Name)
+				return nil, badRequest("%s is required", m.Name)
 			}
 			continue
 		}
 		if err := validateValue(m.Name, shapes[m.Shape], v); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return doc, nil
 }
 
-func decodeBody(in *shape, body []byte) (map[string]any, error) {
+// memberValue finds member m where the wire carries it. Headers are not
+// read: no input Belfry handles has a member there.
+func memberValue(m member, labels map[string]string, query url.Values, doc document) (any, bool, error) {
+	switch m.Location {
+	case "uri":
+		v, present := labels[m.LocationName]
+		if present && !belfry.ValidText(v) {
+			// No resource has such an ID: Belfry makes no such IDs, and
+			// no store could keep one.
+			return nil, false, belfry.Errorf(belfry.NotFound, "%s %q does not exist", m.Name, v)
+		}
+		return v, present, nil
+	case "querystring":
+		return queryValue(m, query)
+	case "header":
+		return nil, false, nil
+	}
+	v, present := doc[m.Name]
+	return v, present && v != nil, nil
+}
+
+// decodeBody decodes the body of an operation whose input has body
+// members; an empty body is an empty document. Other operations' bodies
+// are not read.
+func decodeBody(in *shape, body []byte) (document, error) {
 	hasBody := slices.ContainsFunc(in.Members, func(m member) bool { return m.Location == "" })
 	if !hasBody || len(bytes.TrimSpace(body)) == 0 {
 		return nil, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var doc map[string]any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, badRequest("the request body is not a JSON object: %v", err)
-	}
-	if dec.More() {
-		return nil, badRequest("the request body has data after its JSON object")
-	}
-	return doc, nil
+	return decodeDocument(body)
 }
 
 func queryValue(m member, q url.Values) (any, bool, error) {
@@ -171,6 +177,9 @@ func validateValue(path string, s *shape, v any) error {
 }
 
 func validateString(path string, s *shape, str string) error {
+	if !belfry.ValidText(str) {
+		return badRequest("%s must be UTF-8 text without NUL characters", path)
+	}
 	if len(s.Enum) > 0 && !slices.Contains(s.Enum, str) {
 		return badRequest("%s is %q; it must be one of %s", path, str, strings.Join(s.Enum, ", "))
 	}
@@ -227,12 +236,11 @@ func validateStruct(path string, s *shape, v any) error {
 }
 
 // checkKeyCase refuses a key of obj that names a body member of s in
-// another case. Member names are case-sensitive on the wire, and the checks
-// above look members up by their exact names, but the handlers decode with
-// encoding/json, which matches keys case-insensitively (Unicode simple
-// folding): without this, {"usertype":"Bogus"} would reach the service
-// unchecked, and {"Name":"ok","name":""} would be checked by one key and
-// decoded from the other. Keys that match no member are ignored.
+// another case (Unicode simple folding, as encoding/json matches keys).
+// Member names are case-sensitive on the wire and Belfry reads members by
+// their exact names, so {"usertype":"Bogus"} would be silently ignored: the
+// caller is told instead, as Belfry always has. Keys that match no member
+// in any case are ignored.
 func checkKeyCase(prefix string, s *shape, obj map[string]any) error {
 	var bad []string
 	for k := range obj {

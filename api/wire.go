@@ -107,9 +107,19 @@ type wireAlexa struct {
 	AlexaForBusinessRoomArn   string `json:"AlexaForBusinessRoomArn,omitempty"`
 }
 
+// secrets says whether a rendering carries what only its owner may read:
+// a user's PersonalPIN, an access key's secret. It is a type of its own,
+// rather than a bool, so that every call says which it is.
+type secrets uint8
+
+const (
+	withoutSecrets secrets = iota
+	withSecrets
+)
+
 // toWireUser renders a user. Listings leave out the PersonalPIN, which only
 // GetUser shows (DECISIONS.md, users and invitations).
-func toWireUser(u *belfry.User, withPIN bool) *wireUser {
+func toWireUser(u *belfry.User, s secrets) *wireUser {
 	w := &wireUser{
 		UserID:                   u.ID,
 		AccountID:                u.AccountID,
@@ -126,7 +136,7 @@ func toWireUser(u *belfry.User, withPIN bool) *wireUser {
 			IsAlexaForBusinessEnabled: u.AlexaForBusiness.Enabled, AlexaForBusinessRoomArn: u.AlexaForBusiness.RoomARN,
 		},
 	}
-	if withPIN {
+	if s == withSecrets {
 		w.PersonalPIN = u.PersonalPIN
 	}
 	return w

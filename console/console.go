@@ -52,7 +52,7 @@ type Config struct {
 func New(cfg Config) *Server {
 	s := &Server{
 		svc:      cfg.Service,
-		sessions: sessions{key: cfg.SessionKey, secure: cfg.Secure, now: time.Now},
+		sessions: sessions{key: cfg.SessionKey, secure: cfg.Secure, now: cfg.Service.Now},
 		log:      cfg.Logger,
 		mux:      http.NewServeMux(),
 	}
@@ -92,7 +92,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 	defer s.finish(rec, r, id, start)
-	s.mux.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+	if crossSite(r) {
+		s.refuse(rec, r)
+		return
+	}
+	s.mux.ServeHTTP(rec, r)
 }
 
 // finish logs the request in one line, and answers a handler's panic with

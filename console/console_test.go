@@ -155,7 +155,7 @@ func TestAcceptInvitation(t *testing.T) {
 	if strings.Contains(page, "<script") {
 		t.Errorf("the accept page has a script; it must work without JavaScript")
 	}
-	status, _, resp = fetch(t, c, "POST", link, url.Values{"name": {"  Ana Silva  "}})
+	status, _, resp = fetch(t, c, "POST", link, acceptForm(t, c, link, "  Ana Silva  "))
 	if status != http.StatusSeeOther || resp.Header.Get("Location") != "/welcome" {
 		t.Fatalf("POST link = %d to %q; want 303 to /welcome", status, resp.Header.Get("Location"))
 	}
@@ -202,7 +202,8 @@ func TestInvitationProblems(t *testing.T) {
 			}
 		})
 	}
-	status, page, _ := fetch(t, browserless(t), "POST", link, url.Values{"name": {"   "}})
+	c := browserless(t)
+	status, page, _ := fetch(t, c, "POST", link, acceptForm(t, c, link, "   "))
 	if status != http.StatusBadRequest || !strings.Contains(page, "1 to 100 characters") || !strings.Contains(page, "<form") {
 		t.Errorf("POST with an empty name = %d, page:\n%s\nwant 400 with the form and the reason", status, page)
 	}
@@ -212,7 +213,7 @@ func TestSessions(t *testing.T) {
 	e := newEnv(t)
 	link, _ := e.invite("cy@example.com")
 	c := browserless(t)
-	fetch(t, c, "POST", link, url.Values{"name": {"Cy"}})
+	fetch(t, c, "POST", link, acceptForm(t, c, link, "Cy"))
 	if status, _, _ := fetch(t, c, "GET", e.srv.URL+"/welcome", nil); status != 200 {
 		t.Fatalf("GET /welcome after accepting = %d; want 200", status)
 	}
@@ -233,13 +234,32 @@ func TestSessions(t *testing.T) {
 	}
 }
 
+// TestSessionExpires checks that a session lasts its 12 hours on the
+// service's clock, the one LogoutUser and every stored time go by.
+func TestSessionExpires(t *testing.T) {
+	e := newEnv(t)
+	link, _ := e.invite("di@example.com")
+	c := browserless(t)
+	fetch(t, c, "POST", link, acceptForm(t, c, link, "Di"))
+	began := e.now
+	for _, tc := range []struct {
+		after time.Duration
+		want  int
+	}{{12*time.Hour - time.Second, http.StatusOK}, {12*time.Hour + time.Second, http.StatusUnauthorized}} {
+		e.now = began.Add(tc.after)
+		if status, _, _ := fetch(t, c, "GET", e.srv.URL+"/welcome", nil); status != tc.want {
+			t.Errorf("GET /welcome %v after the session began = %d; want %d", tc.after, status, tc.want)
+		}
+	}
+}
+
 // TestLogoutUserEndsSession checks that LogoutUser, the Chime operation,
 // signs the user out of Belfry's pages, and that a later sign-in works.
 func TestLogoutUserEndsSession(t *testing.T) {
 	e := newEnv(t)
 	link, invited := e.invite("eve@example.com")
 	c := browserless(t)
-	fetch(t, c, "POST", link, url.Values{"name": {"Eve"}})
+	fetch(t, c, "POST", link, acceptForm(t, c, link, "Eve"))
 	if status, _, _ := fetch(t, c, "GET", e.srv.URL+"/welcome", nil); status != 200 {
 		t.Fatalf("GET /welcome after accepting = %d; want 200", status)
 	}
@@ -284,6 +304,7 @@ func TestRequestLog(t *testing.T) {
 	link, _ := e.invite("cy@example.com")
 	token := link[strings.LastIndex(link, "/")+1:]
 	c := browserless(t)
+	form := acceptForm(t, c, link, "Cy")
 	requests := []struct {
 		method, link string
 		form         url.Values
@@ -291,7 +312,7 @@ func TestRequestLog(t *testing.T) {
 		path         string
 	}{
 		{"GET", link, nil, http.StatusOK, "/invitations/…"},
-		{"POST", link, url.Values{"name": {"Cy"}}, http.StatusSeeOther, "/invitations/…"},
+		{"POST", link, form, http.StatusSeeOther, "/invitations/…"},
 		{"GET", link + "x", nil, http.StatusNotFound, "/invitations/…"},
 		{"GET", e.srv.URL + "/welcome", nil, http.StatusOK, "/welcome"},
 	}

@@ -6,13 +6,12 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/belfryhq/belfry"
 )
 
 type acceptPage struct {
-	Title, Account, Email, Name, Action, Expires, Problem string
+	Title, Account, Email, Name, Action, Expires, Problem, CSRF string
 }
 
 func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request) {
@@ -21,11 +20,20 @@ func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request) {
 		s.invitationProblem(w, r, err)
 		return
 	}
-	s.render(w, http.StatusOK, "accept", s.acceptData(r, in, suggestName(in.User), ""))
+	s.showForm(w, r, http.StatusOK, in, suggestName(in.User), "")
 }
 
 func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
+	// A link that can no longer be accepted says so, whoever posts it;
+	// only then is the form checked (csrf.go).
+	if _, err := s.svc.InvitationByToken(r.Context(), token); err != nil {
+		s.invitationProblem(w, r, err)
+		return
+	}
+	if !s.formFromPage(w, r, token) {
+		return
+	}
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	u, err := s.svc.AcceptInvitation(s.audited(r, "AcceptInvitation"), token, name)
 	if belfry.ErrorKind(err) == belfry.BadRequest {
@@ -34,7 +42,7 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 			s.invitationProblem(w, r, lookErr)
 			return
 		}
-		s.render(w, http.StatusBadRequest, "accept", s.acceptData(r, in, name, belfry.ErrorMessage(err)))
+		s.showForm(w, r, http.StatusBadRequest, in, name, belfry.ErrorMessage(err))
 		return
 	}
 	if err != nil {
@@ -46,8 +54,14 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/welcome", http.StatusSeeOther)
 }
 
-func (s *Server) acceptData(r *http.Request, in *belfry.Invitation, name, problem string) acceptPage {
-	return acceptPage{
+// showForm renders the accept form with its CSRF token.
+func (s *Server) showForm(w http.ResponseWriter, r *http.Request, status int, in *belfry.Invitation, name, problem string) {
+	csrf, err := s.formToken(w, r, r.PathValue("token"))
+	if err != nil {
+		s.invitationProblem(w, r, err)
+		return
+	}
+	s.render(w, status, "accept", acceptPage{
 		Title:   "Join " + in.Account.Name,
 		Account: in.Account.Name,
 		Email:   in.User.Email,
@@ -55,7 +69,8 @@ func (s *Server) acceptData(r *http.Request, in *belfry.Invitation, name, proble
 		Action:  r.URL.EscapedPath(),
 		Expires: in.Invite.Expires.UTC().Format("2 January 2006 at 15:04 UTC"),
 		Problem: problem,
-	}
+		CSRF:    csrf,
+	})
 }
 
 // suggestName proposes a display name from the address's local part.
@@ -95,6 +110,6 @@ func (s *Server) audited(r *http.Request, operation string) context.Context {
 		ip = r.RemoteAddr
 	}
 	return belfry.WithAudit(r.Context(), &belfry.AuditEvent{
-		Time: time.Now().UTC(), SourceIP: ip, Operation: operation, CallerARN: "belfry:console",
+		Time: s.svc.Now(), SourceIP: ip, Operation: operation, CallerARN: "belfry:console",
 	})
 }

@@ -48,7 +48,8 @@ func (s sessions) start(w http.ResponseWriter, u *belfry.User) {
 }
 
 func (s sessions) end(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure})
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode})
 }
 
 // read returns the request's session, if it carries a genuine, unexpired

@@ -1,10 +1,6 @@
 package console
 
-import (
-	"net/http"
-
-	"github.com/belfryhq/belfry"
-)
+import "net/http"
 
 type welcomePage struct {
 	Title, Name, Account, Email, PIN string
@@ -18,13 +14,7 @@ func (s *Server) welcome(w http.ResponseWriter, r *http.Request) {
 		s.signedOut(w)
 		return
 	}
-	u, err := s.svc.Store.User(r.Context(), sess.accountID, sess.userID)
-	if err != nil || !sessionValid(u, sess) {
-		s.sessions.end(w)
-		s.signedOut(w)
-		return
-	}
-	a, err := s.svc.Store.Account(r.Context(), "", u.AccountID)
+	u, a, err := s.svc.SessionUser(r.Context(), sess.accountID, sess.userID, sess.issued)
 	if err != nil {
 		s.sessions.end(w)
 		s.signedOut(w)
@@ -33,13 +23,6 @@ func (s *Server) welcome(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "welcome", welcomePage{
 		Title: "Welcome", Name: u.DisplayName, Account: a.Name, Email: u.Email, PIN: u.PersonalPIN,
 	})
-}
-
-// sessionValid reports whether the user still holds the session: a
-// registered user who has not been logged out (LogoutUser) since it was
-// issued.
-func sessionValid(u *belfry.User, sess session) bool {
-	return u.Registration == belfry.Registered && u.SessionValid(sess.issued)
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {

@@ -24,10 +24,10 @@ func BenchmarkOutboxDelivery(b *testing.B) {
 			o.invite(b, addresses(string(rune('a'+j%26))+string(rune('a'+j/26))+"-", 50)...)
 		}
 		start := time.Now()
-		stop := run(b, NewWorker(o.db, newSender(b, srv.URL()), WorkerConfig{Logger: testWorkerConfig().Logger}))
+		stop := run(b, NewWorker(o.svc, newSender(b, srv.URL()), WorkerConfig{Logger: testWorkerConfig().Logger}))
 		srv.WaitFor(b, messages, time.Minute)
 		eventually(b, time.Minute, "all recorded as sent", func() bool {
-			page, err := o.db.QueuedMails(o.ctx, "", time.Now(), belfry.Page{Limit: 1})
+			page, err := o.svc.QueuedMails(o.ctx, "", belfry.Page{Limit: 1})
 			return err == nil && len(page) == 0
 		})
 		total += time.Since(start)

@@ -2,10 +2,8 @@ package mail
 
 import (
 	"context"
-	"errors"
 	"os"
 	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
@@ -24,7 +22,7 @@ func TestWorkersNeverSendTwice(t *testing.T) {
 	for _, id := range []string{"replica-1", "replica-2"} {
 		cfg := testWorkerConfig()
 		cfg.ID = id
-		run(t, NewWorker(o.db, newSender(t, srv.URL()), cfg))
+		run(t, NewWorker(o.svc, newSender(t, srv.URL()), cfg))
 	}
 	srv.WaitFor(t, 200, 30*time.Second)
 	time.Sleep(200 * time.Millisecond) // a duplicate would arrive now
@@ -56,7 +54,7 @@ func TestWorkerStopsPromptly(t *testing.T) {
 	var m *belfry.Mail
 	for _, m = range o.queued(t) {
 	}
-	stop := run(t, NewWorker(o.db, newSender(t, srv.URL()), testWorkerConfig()))
+	stop := run(t, NewWorker(o.svc, newSender(t, srv.URL()), testWorkerConfig()))
 	eventually(t, 5*time.Second, "send under way", func() bool { return srv.Rcpts("slow@example.com") == 1 })
 	if d := stop(); d > time.Second {
 		t.Errorf("Run took %v to stop", d)
@@ -67,7 +65,7 @@ func TestWorkerStopsPromptly(t *testing.T) {
 	srv.SetDelay(0)
 	cfg := testWorkerConfig()
 	cfg.Clock = func() time.Time { return time.Now().Add(3 * time.Minute) } // past the 2-minute lease
-	run(t, NewWorker(o.db, newSender(t, srv.URL()), cfg))
+	run(t, NewWorker(o.svc, newSender(t, srv.URL()), cfg))
 	srv.WaitFor(t, 1, 10*time.Second)
 	eventually(t, 5*time.Second, "message recorded as sent", func() bool { return o.mail(t, m.ID).Status == belfry.MailSent })
 }
@@ -96,7 +94,7 @@ func TestWorkerSurvivesSIGKILL(t *testing.T) {
 	}
 	_ = cmd.Wait()
 	srv.SetDelay(0)
-	run(t, NewWorker(o.db, newSender(t, srv.URL()), testWorkerConfig()))
+	run(t, NewWorker(o.svc, newSender(t, srv.URL()), testWorkerConfig()))
 	srv.WaitFor(t, 5, 20*time.Second)
 	time.Sleep(200 * time.Millisecond) // a duplicate would arrive now
 	for _, e := range emails {
@@ -122,77 +120,5 @@ func TestHelperWorkerProcess(t *testing.T) {
 	o := openOutbox(t, path)
 	cfg := testWorkerConfig()
 	cfg.Concurrency, cfg.Batch, cfg.Lease = 1, 2, 4*time.Second
-	_ = NewWorker(o.db, newSender(t, os.Getenv("BELFRY_TEST_SMTP_URL")), cfg).Run(context.Background())
-}
-
-// Healthy turns false when due mail waited long to be claimed: the worker
-// is behind, and InviteUsers should not wait for it.
-func TestWorkerHealthyLag(t *testing.T) {
-	o := newOutbox(t).team(t)
-	o.svc.Clock = func() time.Time { return time.Now().Add(-time.Minute) }
-	o.invite(t, "late@example.com")
-	srv := smtptest.Start(t, smtptest.Options{})
-	w := NewWorker(o.db, newSender(t, srv.URL()), testWorkerConfig())
-	if !w.Healthy() {
-		t.Error("a new worker is not healthy")
-	}
-	if js, err := w.claim(context.Background(), 10); err != nil || len(js) != 1 {
-		t.Fatalf("claim = %d messages, %v; want 1", len(js), err)
-	}
-	if w.Healthy() {
-		t.Error("Healthy() = true after claiming mail due a minute ago")
-	}
-	if js, err := w.claim(context.Background(), 10); err != nil || len(js) != 0 {
-		t.Fatalf("claim = %d messages, %v; want none", len(js), err)
-	}
-	if !w.Healthy() {
-		t.Error("Healthy() = false once the outbox is drained")
-	}
-}
-
-// A temporary failure is kept in the outbox with the next attempt's time,
-// so the backoff holds across restarts, and the message is not claimed
-// before it.
-func TestWorkerRetryIsStored(t *testing.T) {
-	o := newOutbox(t).team(t)
-	o.invite(t, "later@example.com")
-	t0 := time.Now()
-	now := t0
-	cfg := testWorkerConfig()
-	cfg.RetryFirst, cfg.Clock = 30*time.Second, func() time.Time { return now }
-	w := NewWorker(o.db, newSender(t, "smtp://127.0.0.1:1"), cfg)
-	js, err := w.claim(context.Background(), 10)
-	if err != nil || len(js) != 1 {
-		t.Fatalf("claim = %d messages, %v; want 1", len(js), err)
-	}
-	w.settle(context.Background(), js[0].m, errors.New("dial tcp 127.0.0.1:1: connection refused"))
-	m := o.mail(t, js[0].m.ID)
-	if m.Status != belfry.MailQueued || m.Attempts != 1 || !strings.Contains(m.LastError, "connection refused") {
-		t.Errorf("after a temporary failure: %s, %d attempts, last error %q; want Queued, 1, the error",
-			m.Status, m.Attempts, m.LastError)
-	}
-	if d := m.NextAttempt.Sub(t0); d < 27*time.Second || d > 33*time.Second {
-		t.Errorf("next attempt in %v, want 30s give or take a tenth", d)
-	}
-	now = t0.Add(20 * time.Second)
-	if js, _ := w.claim(context.Background(), 10); len(js) != 0 {
-		t.Error("message claimed before its retry is due")
-	}
-	now = t0.Add(40 * time.Second)
-	if js, _ := w.claim(context.Background(), 10); len(js) != 1 {
-		t.Error("message not claimed once its retry is due")
-	}
-}
-
-func TestBackoff(t *testing.T) {
-	w := NewWorker(nil, nil, WorkerConfig{})
-	for _, tt := range []struct {
-		attempts int
-		want     time.Duration
-	}{{1, 30 * time.Second}, {2, time.Minute}, {3, 2 * time.Minute}, {8, time.Hour}, {40, time.Hour}} {
-		got := w.backoff(tt.attempts)
-		if got < tt.want*9/10 || got > tt.want*11/10 {
-			t.Errorf("backoff(%d) = %v, want %v give or take a tenth", tt.attempts, got, tt.want)
-		}
-	}
+	_ = NewWorker(o.svc, newSender(t, os.Getenv("BELFRY_TEST_SMTP_URL")), cfg).Run(context.Background())
 }

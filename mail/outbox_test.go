@@ -82,7 +82,7 @@ func (o *outbox) queued(t testing.TB) map[string]*belfry.Mail {
 	var p belfry.Page
 	for {
 		p.Limit = 1000
-		page, err := o.db.QueuedMails(o.ctx, "", time.Now(), p)
+		page, err := o.svc.QueuedMails(o.ctx, "", p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,7 +99,7 @@ func (o *outbox) queued(t testing.TB) map[string]*belfry.Mail {
 // mail reads one message back from the store.
 func (o *outbox) mail(t testing.TB, id string) *belfry.Mail {
 	t.Helper()
-	ms, err := o.db.Mails(o.ctx, []string{id})
+	ms, err := o.svc.Mails(o.ctx, []string{id})
 	if err != nil || len(ms) != 1 {
 		t.Fatalf("Mails(%s) = %v, %v", id, ms, err)
 	}

@@ -28,7 +28,7 @@ var constraints = map[string]storeerr.Constraint{
 	"rooms_client_token":      storeerr.RoomToken,
 	"memberships_room_member": storeerr.RoomMember,
 	"access_keys_id":          storeerr.KeyID,
-	"mails_id":                storeerr.MailID,
+	"jobs_id":                 storeerr.JobID,
 }
 
 // constraint returns the constraint that err broke (23505,

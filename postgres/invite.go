@@ -161,8 +161,9 @@ func queueInvite(b *batch, accountID string, item *belfry.InviteItem) {
 		return inviteError(err, inv)
 	})
 	if m := item.Mail; m != nil {
-		b.queue(insertMailQuery, mailArgs(m), func(r pgx.BatchResults) error {
-			return mailError(r.QueryRow().Scan(&m.Seq), m)
+		j := m.Job()
+		b.queue(insertJobQuery, jobArgs(j), func(r pgx.BatchResults) error {
+			return jobError(r.QueryRow().Scan(&m.Seq), j)
 		})
 	}
 }
@@ -254,9 +255,7 @@ func (s *Store) AcceptInvite(ctx context.Context, id string, u *belfry.User) err
 			return errInviteUsed()
 		}
 		// The user's invitations still queued are moot now.
-		_, err = tx.Exec(ctx, `UPDATE mails SET status = 'Cancelled', text_body = '', html_body = '', link = '',
-			lease_holder = '', lease_until = '-infinity'
-			WHERE status = 'Queued' AND invite_id IN (SELECT id FROM invites WHERE user_id = $1)`, u.ID)
+		_, err = tx.Exec(ctx, cancelUserJobsQuery, u.ID, belfry.CancelAccepted, ts(u.RegisteredOn))
 		return internal(err)
 	})
 }

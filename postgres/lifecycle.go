@@ -16,16 +16,14 @@ const (
 	// holds off the inserts that reference the account, so that
 	// DeleteAccount's count of users holds, and a purge removes all.
 	lockDeletedQuery = `SELECT deleted_at FROM accounts WHERE id = $1 FOR UPDATE`
-	// releaseDomainUsersQuery suspends the account's users whose e-mail
+	// domainUsersQuery reads and locks the account's users whose e-mail
 	// key ends in @ and the domain; right() compares the domain's
 	// characters as they are, where LIKE would read % and _.
-	releaseDomainUsersQuery = `UPDATE users SET registration = 'Suspended'
-		WHERE account_id = $1 AND registration <> 'Suspended' AND right(email_key, length($2) + 1) = '@' || $2`
-	// releaseDomainMailQuery cancels the queued mail of the account's
-	// users in the domain, as releaseDomainUsersQuery finds them.
-	releaseDomainMailQuery = `UPDATE mails SET ` + cancelMail + `, last_error = $3
-		WHERE status = 'Queued' AND invite_id IN (SELECT i.id FROM invites i JOIN users u ON u.id = i.user_id
-			WHERE u.account_id = $1 AND right(u.email_key, length($2) + 1) = '@' || $2)`
+	domainUsersQuery = `SELECT ` + userColumns + ` FROM users
+		WHERE account_id = $1 AND right(email_key, length($2) + 1) = '@' || $2 FOR NO KEY UPDATE`
+	// registrationQuery stores the registration belfry.PlanRelease gave a
+	// user.
+	registrationQuery = `UPDATE users SET registration = $1 WHERE id = $2`
 )
 
 // UpdateAccount lets apply change the live account id, in one transaction
@@ -86,25 +84,21 @@ func (s *Store) DeleteAccount(ctx context.Context, awsAccountID, id string, t ti
 		if err != nil {
 			return internal(err)
 		}
-		_, err = tx.Exec(ctx, `UPDATE mails SET `+cancelMail+`, last_error = $2
-			WHERE status = 'Queued' AND account_id = $1`, id, deletedReason)
+		_, err = tx.Exec(ctx, cancelAccountJobsQuery, id, belfry.CancelDeleted, ts(t))
 		return internal(err)
 	})
 }
 
-// RestoreAccount makes account id, deleted at or after deletedSince, live.
+// RestoreAccount makes account id live once belfry.PlanRestore agrees.
 func (s *Store) RestoreAccount(ctx context.Context, id string, deletedSince time.Time) (*belfry.Account, error) {
 	var a *belfry.Account
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		deleted, err := deletedAt(ctx, tx, id)
-		switch {
-		case err != nil:
+		if err != nil {
 			return err
-		case deleted.IsZero():
-			return belfry.Errorf(belfry.Conflict, "account %s is not deleted", id)
-		case deleted.Before(deletedSince):
-			return belfry.Errorf(belfry.NotFound, "account %s was deleted on %s, too long ago to restore",
-				id, deleted.Format(time.DateOnly))
+		}
+		if err := belfry.PlanRestore(id, deleted, deletedSince); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE accounts SET deleted_at = NULL WHERE id = $1`, id); err != nil {
 			return internal(err)
@@ -149,7 +143,7 @@ var purgeQueries = []string{
 	`DELETE FROM memberships WHERE room_id IN (SELECT id FROM rooms WHERE account_id = $1)
 		OR member_id IN (SELECT id FROM users WHERE account_id = $1)`,
 	`DELETE FROM rooms WHERE account_id = $1`,
-	`DELETE FROM mails WHERE account_id = $1 OR invite_id IN (SELECT id FROM invites WHERE account_id = $1)`,
+	`DELETE FROM jobs WHERE account_id = $1`,
 	`DELETE FROM invites WHERE account_id = $1 OR user_id IN (SELECT id FROM users WHERE account_id = $1)`,
 	`DELETE FROM user_settings WHERE user_id IN (SELECT id FROM users WHERE account_id = $1)`,
 	`DELETE FROM users WHERE account_id = $1`,
@@ -159,16 +153,17 @@ var purgeQueries = []string{
 	`DELETE FROM accounts WHERE id = $1`,
 }
 
-// PurgeAccount removes account id, deleted before deletedBefore, with
-// everything in it, in one transaction and one round trip after the lock.
+// PurgeAccount removes account id with everything in it, once
+// belfry.PlanPurge agrees, in one transaction and one round trip after the
+// lock.
 func (s *Store) PurgeAccount(ctx context.Context, id string, deletedBefore time.Time) error {
 	return s.write(ctx, func(tx pgx.Tx) error {
 		deleted, err := deletedAt(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if deleted.IsZero() || !deleted.Before(deletedBefore) {
-			return belfry.Errorf(belfry.NotFound, "account %s is not due to be purged", id)
+		if err := belfry.PlanPurge(id, deleted, deletedBefore); err != nil {
+			return err
 		}
 		var b batch
 		for _, q := range purgeQueries {
@@ -193,29 +188,30 @@ func (s *Store) DomainAccount(ctx context.Context, domain string) (*belfry.Accou
 }
 
 // ReleaseDomain takes domain from account accountID and suspends the
-// account's users of that domain, in one transaction that holds the
-// account's row lock, as ClaimDomain does.
+// account's users of that domain, as belfry.PlanRelease decides, in one
+// transaction that holds the account's row lock, as ClaimDomain does, and
+// the locks of the domain's users.
 func (s *Store) ReleaseDomain(ctx context.Context, accountID, domain string) (*belfry.Account, int, error) {
 	var a *belfry.Account
-	var suspended int64
+	var suspended []*belfry.User
 	err := s.write(ctx, func(tx pgx.Tx) error {
-		if _, err := lockedAccount(ctx, tx, lockAccountQuery, "", accountID); err != nil {
+		held, err := lockedAccount(ctx, tx, lockAccountQuery, "", accountID)
+		if err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `DELETE FROM domains WHERE domain = $1 AND account_id = $2`, domain, accountID)
+		rows, err := tx.Query(ctx, domainUsersQuery, accountID, domain)
 		if err != nil {
 			return internal(err)
 		}
-		if tag.RowsAffected() == 0 {
-			return belfry.Errorf(belfry.NotFound, "domain %s is not claimed by account %s", domain, accountID)
-		}
-		tag, err = tx.Exec(ctx, releaseDomainUsersQuery, accountID, domain)
+		users, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*belfry.User, error) { return scanUser(r) })
 		if err != nil {
 			return internal(err)
 		}
-		suspended = tag.RowsAffected()
-		if _, err := tx.Exec(ctx, releaseDomainMailQuery, accountID, domain, suspendedReason); err != nil {
-			return internal(err)
+		if suspended, err = belfry.PlanRelease(held, domain, users); err != nil {
+			return err
+		}
+		if err := releaseDomain(ctx, tx, accountID, domain, suspended); err != nil {
+			return err
 		}
 		a, err = scanAccount(tx.QueryRow(ctx, accountQuery, accountID, ""))
 		return internal(err)
@@ -223,5 +219,23 @@ func (s *Store) ReleaseDomain(ctx context.Context, accountID, domain string) (*b
 	if err != nil {
 		return nil, 0, err
 	}
-	return a, int(suspended), nil
+	return a, len(suspended), nil
+}
+
+// releaseDomain writes, in tx and one round trip, what belfry.PlanRelease
+// decided: the domain is no longer the account's, and the users it
+// suspended are suspended, with their queued jobs
+// cancelled.
+func releaseDomain(ctx context.Context, tx pgx.Tx, accountID, domain string, suspended []*belfry.User) error {
+	var b batch
+	exec := func(r pgx.BatchResults) error {
+		_, err := r.Exec()
+		return internal(err)
+	}
+	b.queue(`DELETE FROM domains WHERE domain = $1 AND account_id = $2`, []any{domain, accountID}, exec)
+	for _, u := range suspended {
+		b.queue(registrationQuery, []any{string(u.Registration), u.ID}, exec)
+		b.queue(cancelUserJobsQuery, []any{u.ID, belfry.CancelSuspended, nil}, exec)
+	}
+	return b.send(ctx, tx)
 }

@@ -9,9 +9,11 @@ import (
 )
 
 const (
-	// memberUserQuery resolves a user member and locks its row, so that
-	// the count of the rooms it is in stays true until the insert commits.
-	memberUserQuery = `SELECT email, display_name FROM users WHERE id = $1 AND account_id = $2 FOR NO KEY UPDATE`
+	// memberUserQuery looks up the user the membership names, in any
+	// account (belfry.PlanMembership decides who may join), and locks its
+	// row, so that the count of the rooms it is in stays true until the
+	// insert commits.
+	memberUserQuery = `SELECT email, display_name, account_id FROM users WHERE id = $1 FOR NO KEY UPDATE`
 	// lockRoomQuery answers the room's account and locks its row, so that
 	// the count of its members stays true until the insert commits.
 	lockRoomQuery = `SELECT account_id FROM rooms WHERE id = $1 FOR NO KEY UPDATE`
@@ -28,18 +30,18 @@ const (
 )
 
 // CreateMembership adds m to its room, a room of account accountID, in one
-// transaction of two round trips (twoStep): the first resolves m.Member,
+// transaction of two round trips (twoStep): the first looks the member up,
 // locks the member's row and then the room's (always in that order, so
-// that two of them cannot deadlock) and counts both; the second, once the
-// limits are checked, inserts. The database refuses a member already in
-// the room.
+// that two of them cannot deadlock) and counts both; the second, once
+// belfry.PlanMembership agrees, inserts. The database refuses a member
+// already in the room.
 func (s *Store) CreateMembership(ctx context.Context, accountID string, m *belfry.Membership) error {
-	var st membershipState
+	var f belfry.MembershipFacts
 	return s.twoStep(ctx, func() *batch {
-		st = membershipState{}
-		return st.read(accountID, m)
+		f = belfry.MembershipFacts{}
+		return readMembershipFacts(&f, m)
 	}, func() (*batch, error) {
-		if err := st.check(accountID, m); err != nil {
+		if err := belfry.PlanMembership(accountID, m, f); err != nil {
 			return nil, err
 		}
 		b := new(batch)
@@ -51,46 +53,26 @@ func (s *Store) CreateMembership(ctx context.Context, accountID string, m *belfr
 	})
 }
 
-// membershipState is what CreateMembership reads before it decides.
-type membershipState struct {
-	member, room   bool   // whether the member and the room were found
-	roomAccount    string // the room's account
-	members, rooms int    // the room's members, and the rooms of the member
-}
-
-// read returns the statements that fill st and take the locks.
-func (st *membershipState) read(accountID string, m *belfry.Membership) *batch {
+// readMembershipFacts returns the statements that fill f, for m, and take
+// the locks.
+func readMembershipFacts(f *belfry.MembershipFacts, m *belfry.Membership) *batch {
 	b := new(batch)
-	b.queue(memberUserQuery, []any{m.Member.ID, accountID}, func(r pgx.BatchResults) error {
-		st.member = true
-		return optional(r.QueryRow().Scan(&m.Member.Email, &m.Member.FullName), &st.member)
+	b.queue(memberUserQuery, []any{m.Member.ID}, func(r pgx.BatchResults) error {
+		c := belfry.Member{ID: m.Member.ID, Type: belfry.MemberUser}
+		found := true
+		err := optional(r.QueryRow().Scan(&c.Email, &c.FullName, &c.AccountID), &found)
+		if found {
+			f.Candidate = &c
+		}
+		return err
 	})
 	b.queue(lockRoomQuery, []any{m.RoomID}, func(r pgx.BatchResults) error {
-		st.room = true
-		return optional(r.QueryRow().Scan(&st.roomAccount), &st.room)
+		return optional(r.QueryRow().Scan(&f.RoomAccount), new(bool)) // no room leaves RoomAccount empty
 	})
 	b.queue(membershipCountsQuery, []any{m.RoomID, m.Member.ID}, func(r pgx.BatchResults) error {
-		return internal(r.QueryRow().Scan(&st.members, &st.rooms))
+		return internal(r.QueryRow().Scan(&f.RoomMembers, &f.MemberRooms))
 	})
 	return b
-}
-
-// check decides, from st, whether m may be made: the member must be a user
-// of accountID (bots will join here), the room a room of accountID, and
-// neither of them full.
-func (st *membershipState) check(accountID string, m *belfry.Membership) error {
-	switch {
-	case !st.member:
-		return belfry.Errorf(belfry.NotFound, "member %s not found in account %s", m.Member.ID, accountID)
-	case !st.room || st.roomAccount != accountID:
-		return belfry.Errorf(belfry.NotFound, "room %s not found in account %s", m.RoomID, accountID)
-	case st.members >= belfry.MaxMembersPerRoom:
-		return belfry.Errorf(belfry.LimitExceeded, "room %s has %d members, the most it can have", m.RoomID, st.members)
-	case st.rooms >= belfry.MaxMembershipsPerUser:
-		return belfry.Errorf(belfry.LimitExceeded, "member %s is in %d rooms, the most a member can be in", m.Member.ID, st.rooms)
-	}
-	m.Member.Type, m.Member.AccountID = belfry.MemberUser, accountID
-	return nil
 }
 
 // optional turns a scan that found no row into found = false, and other

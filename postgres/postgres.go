@@ -105,6 +105,18 @@ func (c timeCol) ScanTimestamptz(v pgtype.Timestamptz) error {
 	return nil
 }
 
+// leaseCol scans a lease's end, which is '-infinity' while no worker holds
+// the row, into the zero time then.
+type leaseCol struct{ t *time.Time }
+
+func (c leaseCol) ScanTimestamptz(v pgtype.Timestamptz) error {
+	if v.InfinityModifier == pgtype.NegativeInfinity {
+		*c.t = time.Time{}
+		return nil
+	}
+	return timeCol(c).ScanTimestamptz(v)
+}
+
 // nullable is s as a column value, NULL when s is empty, for columns whose
 // uniqueness applies only to the rows that have a value.
 func nullable(s string) any {

@@ -321,7 +321,7 @@ func TestReplicasInviteWhileCreating(t *testing.T) {
 	}
 }
 
-// TestReplicasClaimMail queues mail and lets workers on three stores claim
+// TestReplicasClaimMail queues mail jobs and lets workers on three stores claim
 // it at once: each message must be claimed exactly once.
 func TestReplicasClaimMail(t *testing.T) {
 	_, stores := replicas(t, 3)
@@ -343,9 +343,9 @@ func TestReplicasClaimMail(t *testing.T) {
 	claimed := map[string]int{}
 	race(append(stores, stores...), func(i int, s *postgres.Store) {
 		for range 10 {
-			got, err := s.ClaimMail(t.Context(), fmt.Sprint("worker-", i), time.Now(), time.Minute, 2)
+			got, err := s.ClaimJobs(t.Context(), belfry.KindMail, fmt.Sprint("worker-", i), time.Now(), time.Minute, 2)
 			if err != nil {
-				t.Errorf("ClaimMail() = %v", err)
+				t.Errorf("ClaimJobs() = %v", err)
 				return
 			}
 			mu.Lock()

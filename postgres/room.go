@@ -17,34 +17,39 @@ const roomColumns = `r.seq, r.id, r.account_id, r.name, r.created_by, r.created,
 // created at the limit cannot both fit.
 func (s *Store) CreateRoom(ctx context.Context, r *belfry.Room) (*belfry.Room, error) {
 	var (
-		found, replay bool
-		existing      *belfry.Room
+		found         bool
+		earlier, room *belfry.Room
 		n             int
 	)
 	err := s.twoStep(ctx, func() *batch {
-		found, replay = true, true
+		found, earlier = true, nil
 		b := new(batch)
 		b.queue(lockAccountQuery, []any{r.AccountID}, func(res pgx.BatchResults) error {
 			var one int
 			return optional(res.QueryRow().Scan(&one), &found)
 		})
 		b.queue(`SELECT `+roomColumns+` FROM rooms r WHERE r.account_id = $1 AND r.client_token = $2 AND $2 <> ''`,
-			[]any{r.AccountID, r.ClientToken}, func(res pgx.BatchResults) (err error) {
-				existing, err = scanRoom(res.QueryRow())
-				return optional(err, &replay)
+			[]any{r.AccountID, r.ClientToken}, func(res pgx.BatchResults) error {
+				replay := true
+				got, err := scanRoom(res.QueryRow())
+				if err = optional(err, &replay); replay {
+					earlier = got
+				}
+				return err
 			})
 		b.queue(`SELECT count(*) FROM rooms WHERE account_id = $1`, []any{r.AccountID}, func(res pgx.BatchResults) error {
 			return internal(res.QueryRow().Scan(&n))
 		})
 		return b
-	}, func() (*batch, error) {
-		switch {
-		case !found:
+	}, func() (_ *batch, err error) {
+		if !found {
 			return nil, belfry.Errorf(belfry.NotFound, "account %s not found", r.AccountID)
-		case replay:
+		}
+		if room, err = belfry.PlanRoom(r, earlier, n); err != nil {
+			return nil, err
+		}
+		if room != r {
 			return new(batch), nil // the room made first, and the call's audit record
-		case n >= belfry.MaxRoomsPerAccount:
-			return nil, belfry.Errorf(belfry.LimitExceeded, "account %s has %d rooms, the most it can have", r.AccountID, n)
 		}
 		b := new(batch)
 		b.queue(`INSERT INTO rooms (id, account_id, name, created_by, created, updated, client_token)
@@ -53,13 +58,10 @@ func (s *Store) CreateRoom(ctx context.Context, r *belfry.Room) (*belfry.Room, e
 			func(res pgx.BatchResults) error { return roomError(res.QueryRow().Scan(&r.Seq), r) })
 		return b, nil
 	})
-	switch {
-	case err != nil:
+	if err != nil {
 		return nil, err
-	case replay:
-		return existing, nil
 	}
-	return r, nil
+	return room, nil
 }
 
 // Room returns room id of account accountID.

@@ -18,10 +18,6 @@ const (
 	updateUserQuery = `UPDATE users SET display_name = $1, license = $2, type = $3, registration = $4,
 		invitation = $5, registered_on = $6, invited_on = $7, personal_pin = $8, phone_number = $9,
 		sessions_revoked = $10, alexa_enabled = $11, alexa_room_arn = $12 WHERE id = $13 AND account_id = $14`
-	// cancelUserMailQuery cancels the queued mail of user $1, whose
-	// invitations can no longer be of use.
-	cancelUserMailQuery = `UPDATE mails SET ` + cancelMail + `, last_error = $2
-		WHERE status = 'Queued' AND invite_id IN (SELECT id FROM invites WHERE user_id = $1)`
 )
 
 // UpdateUsers applies a batch of changes to users of account accountID in
@@ -61,8 +57,8 @@ func updateUser1(ctx context.Context, tx pgx.Tx, accountID string, c *belfry.Use
 	if err != nil {
 		return userError(err, u)
 	}
-	if u.Registration == belfry.Suspended && was != belfry.Suspended {
-		if _, err := tx.Exec(ctx, cancelUserMailQuery, u.ID, suspendedReason); err != nil {
+	if belfry.EndsUserJobs(was, u.Registration) {
+		if _, err := tx.Exec(ctx, cancelUserJobsQuery, u.ID, belfry.CancelSuspended, nil); err != nil {
 			return internal(err)
 		}
 	}

@@ -49,7 +49,7 @@ type checkpointer struct {
 }
 
 func (s *Store) startCheckpointer(path string, limit int64) error {
-	db, err := sql.Open("sqlite", dsn(path, restartWait,
+	db, err := sql.Open("sqlite", dsnWaiting(path, restartWait,
 		fmt.Sprintf("_pragma=journal_mode(WAL)&_pragma=journal_size_limit(%d)", limit)))
 	if err != nil {
 		return err

@@ -30,7 +30,7 @@ var constraints = map[string]storeerr.Constraint{
 	"rooms.account_id, rooms.client_token": storeerr.RoomToken,
 	"memberships.room_id, memberships.member_id": storeerr.RoomMember,
 	"access_keys.id": storeerr.KeyID,
-	"mails.id":       storeerr.MailID,
+	"jobs.id":        storeerr.JobID,
 }
 
 // constraint returns the constraint that err broke, storeerr.ForeignKey for

@@ -36,7 +36,7 @@ func (s *Store) InviteUsers(ctx context.Context, accountID string, items []*belf
 			insert:    tx.StmtContext(ctx, s.st.insertUser),
 			reinvite:  tx.StmtContext(ctx, s.st.reinviteUser),
 			invite:    tx.StmtContext(ctx, s.st.insertInvite),
-			mail:      tx.StmtContext(ctx, s.st.insertMail),
+			job:       tx.StmtContext(ctx, s.st.insertJob),
 		}
 		for _, item := range items {
 			if err := q.invite1(ctx, accountID, item); err != nil {
@@ -82,7 +82,7 @@ func markClaimedElsewhere(ctx context.Context, tx *sql.Tx, accountID string, ite
 
 // inviteStmts are InviteUsers's statements, bound to its transaction.
 type inviteStmts struct {
-	userByKey, insert, reinvite, invite, mail *sql.Stmt
+	userByKey, insert, reinvite, invite, job *sql.Stmt
 }
 
 // invite1 carries out one item of InviteUsers.
@@ -116,7 +116,11 @@ func (q inviteStmts) invite1(ctx context.Context, accountID string, item *belfry
 		return inviteError(err, inv)
 	}
 	if item.Mail != nil {
-		return insertMail(ctx, q.mail, item.Mail)
+		j := item.Mail.Job()
+		if err := insertJob(ctx, q.job, j); err != nil {
+			return err
+		}
+		item.Mail.Seq = j.Seq
 	}
 	return nil
 }
@@ -161,10 +165,7 @@ func (s *Store) AcceptInvite(ctx context.Context, id string, u *belfry.User) err
 		if err := accepted(res, nil); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE mails SET status = 'Cancelled', text_body = '', html_body = '', link = '',
-			lease_holder = '', lease_until = 0
-			WHERE status = 'Queued' AND invite_id IN (SELECT id FROM invites WHERE user_id = ?)`, u.ID)
-		return internal(err)
+		return cancelJobs(ctx, tx, cancelUserJobsQuery, belfry.CancelAccepted, u.RegisteredOn, sql.Named("user", u.ID))
 	})
 }
 

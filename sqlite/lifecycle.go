@@ -13,16 +13,14 @@ const (
 		signin_delegate_groups = ? WHERE id = ?`
 	// accountDeletedQuery reads an account's deletion time, live or not.
 	accountDeletedQuery = `SELECT deleted_at FROM accounts WHERE id = ?`
-	// releaseDomainUsersQuery suspends the account's users whose e-mail
-	// key ends in @ and the domain; substr with a negative start counts
-	// from the end, so the domain's characters are compared as they are.
-	releaseDomainUsersQuery = `UPDATE users SET registration = 'Suspended'
-		WHERE account_id = ?1 AND registration <> 'Suspended' AND substr(email_key, -length(?2) - 1) = '@' || ?2`
-	// releaseDomainMailQuery cancels the queued mail of the account's
-	// users in the domain, as releaseDomainUsersQuery finds them.
-	releaseDomainMailQuery = `UPDATE mails SET ` + cancelMail + ` WHERE status = 'Queued' AND invite_id IN (
-		SELECT i.id FROM invites i JOIN users u ON u.id = i.user_id
-		WHERE u.account_id = :account AND substr(u.email_key, -length(:domain) - 1) = '@' || :domain)`
+	// domainUsersQuery reads the account's users whose e-mail key ends in
+	// @ and the domain; substr with a negative start counts from the end,
+	// so the domain's characters are compared as they are.
+	domainUsersQuery = `SELECT ` + userColumns + ` FROM users
+		WHERE account_id = ?1 AND substr(email_key, -length(?2) - 1) = '@' || ?2`
+	// registrationQuery stores the registration belfry.PlanRelease gave a
+	// user.
+	registrationQuery = `UPDATE users SET registration = ? WHERE id = ?`
 )
 
 // UpdateAccount lets apply change the live account id, in one transaction.
@@ -82,26 +80,21 @@ func (s *Store) DeleteAccount(ctx context.Context, awsAccountID, id string, t ti
 		if err != nil {
 			return internal(err)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE mails SET `+cancelMail+` WHERE status = 'Queued' AND account_id = :account`,
-			sql.Named("account", id), sql.Named("reason", deletedReason))
-		return internal(err)
+		return cancelJobs(ctx, tx, cancelAccountJobsQuery, belfry.CancelDeleted, t, sql.Named("account", id))
 	})
 }
 
-// RestoreAccount makes account id, deleted at or after deletedSince, live.
+// RestoreAccount makes account id live once belfry.PlanRestore agrees.
 func (s *Store) RestoreAccount(ctx context.Context, id string, deletedSince time.Time) (*belfry.Account, error) {
 	defer s.ac.changed()
 	var a *belfry.Account
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		deleted, err := deletedAt(ctx, tx, id)
-		switch {
-		case err != nil:
+		if err != nil {
 			return err
-		case deleted.IsZero():
-			return belfry.Errorf(belfry.Conflict, "account %s is not deleted", id)
-		case deleted.Before(deletedSince):
-			return belfry.Errorf(belfry.NotFound, "account %s was deleted on %s, too long ago to restore",
-				id, deleted.Format(time.DateOnly))
+		}
+		if err := belfry.PlanRestore(id, deleted, deletedSince); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET deleted_at = NULL WHERE id = ?`, id); err != nil {
 			return internal(err)
@@ -152,7 +145,7 @@ var purgeQueries = []string{
 	`DELETE FROM memberships WHERE room_id IN (SELECT id FROM rooms WHERE account_id = ?1)
 		OR member_id IN (SELECT id FROM users WHERE account_id = ?1)`,
 	`DELETE FROM rooms WHERE account_id = ?1`,
-	`DELETE FROM mails WHERE account_id = ?1 OR invite_id IN (SELECT id FROM invites WHERE account_id = ?1)`,
+	`DELETE FROM jobs WHERE account_id = ?1`,
 	`DELETE FROM invites WHERE account_id = ?1 OR user_id IN (SELECT id FROM users WHERE account_id = ?1)`,
 	`DELETE FROM user_settings WHERE user_id IN (SELECT id FROM users WHERE account_id = ?1)`,
 	`DELETE FROM users WHERE account_id = ?1`,
@@ -162,8 +155,8 @@ var purgeQueries = []string{
 	`DELETE FROM accounts WHERE id = ?1`,
 }
 
-// PurgeAccount removes account id, deleted before deletedBefore, with
-// everything in it, in one transaction.
+// PurgeAccount removes account id with everything in it, once
+// belfry.PlanPurge agrees, in one transaction.
 func (s *Store) PurgeAccount(ctx context.Context, id string, deletedBefore time.Time) error {
 	defer s.ac.changed()
 	return s.write(ctx, func(tx *sql.Tx) error {
@@ -171,8 +164,8 @@ func (s *Store) PurgeAccount(ctx context.Context, id string, deletedBefore time.
 		if err != nil {
 			return err
 		}
-		if deleted.IsZero() || !deleted.Before(deletedBefore) {
-			return belfry.Errorf(belfry.NotFound, "account %s is not due to be purged", id)
+		if err := belfry.PlanPurge(id, deleted, deletedBefore); err != nil {
+			return err
 		}
 		for _, q := range purgeQueries {
 			if _, err := tx.ExecContext(ctx, q, id); err != nil {
@@ -195,30 +188,26 @@ func (s *Store) DomainAccount(ctx context.Context, domain string) (*belfry.Accou
 }
 
 // ReleaseDomain takes domain from account accountID and suspends the
-// account's users of that domain, in one transaction.
+// account's users of that domain, as belfry.PlanRelease decides, in one
+// transaction.
 func (s *Store) ReleaseDomain(ctx context.Context, accountID, domain string) (*belfry.Account, int, error) {
 	defer s.ac.changed()
 	var a *belfry.Account
-	var suspended int64
+	var suspended []*belfry.User
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := s.liveAccount(ctx, tx, "", accountID); err != nil {
+		held, err := s.liveAccount(ctx, tx, "", accountID)
+		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM domains WHERE domain = ? AND account_id = ?`, domain, accountID)
-		if err := affected(res, err, "domain %s is not claimed by account %s", domain, accountID); err != nil {
+		users, err := domainUsers(ctx, tx, accountID, domain)
+		if err != nil {
 			return err
 		}
-		res, err = tx.ExecContext(ctx, releaseDomainUsersQuery, accountID, domain)
-		if err != nil {
-			return internal(err)
+		if suspended, err = belfry.PlanRelease(held, domain, users); err != nil {
+			return err
 		}
-		if suspended, err = res.RowsAffected(); err != nil {
-			return internal(err)
-		}
-		_, err = tx.ExecContext(ctx, releaseDomainMailQuery, sql.Named("account", accountID), sql.Named("domain", domain),
-			sql.Named("reason", suspendedReason))
-		if err != nil {
-			return internal(err)
+		if err := releaseDomain(ctx, tx, accountID, domain, suspended); err != nil {
+			return err
 		}
 		a, err = s.liveAccount(ctx, tx, "", accountID)
 		return err
@@ -226,5 +215,44 @@ func (s *Store) ReleaseDomain(ctx context.Context, accountID, domain string) (*b
 	if err != nil {
 		return nil, 0, err
 	}
-	return a, int(suspended), nil
+	return a, len(suspended), nil
+}
+
+// domainUsers reads, in tx, the users of account accountID whose e-mail is
+// in domain.
+func domainUsers(ctx context.Context, tx *sql.Tx, accountID, domain string) ([]*belfry.User, error) {
+	rows, err := tx.QueryContext(ctx, domainUsersQuery, accountID, domain)
+	if err != nil {
+		return nil, internal(err)
+	}
+	defer rows.Close()
+	var users []*belfry.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, internal(err)
+		}
+		users = append(users, u)
+	}
+	return users, internal(rows.Err())
+}
+
+// releaseDomain writes, in tx, what belfry.PlanRelease decided: the domain
+// is no longer the account's, and the users it suspended are suspended,
+// with their queued jobs cancelled.
+func releaseDomain(ctx context.Context, tx *sql.Tx, accountID, domain string, suspended []*belfry.User) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM domains WHERE domain = ? AND account_id = ?`, domain, accountID)
+	if err != nil {
+		return internal(err)
+	}
+	for _, u := range suspended {
+		if _, err := tx.ExecContext(ctx, registrationQuery, string(u.Registration), u.ID); err != nil {
+			return internal(err)
+		}
+		err := cancelJobs(ctx, tx, cancelUserJobsQuery, belfry.CancelSuspended, time.Time{}, sql.Named("user", u.ID))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -3,12 +3,15 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"github.com/belfryhq/belfry"
 )
 
 const (
-	memberUserQuery = `SELECT email, display_name FROM users WHERE id = ?1 AND account_id = ?2`
+	// memberUserQuery looks up the user the membership names, in any
+	// account: belfry.PlanMembership decides who may join.
+	memberUserQuery = `SELECT email, display_name, account_id FROM users WHERE id = ?1`
 	// membershipRoomQuery answers, for room ?1 and member ?2, the room's
 	// account (NULL if there is no such room), how many members the room has
 	// and how many rooms the member is in.
@@ -23,15 +26,17 @@ const (
 		WHERE m.room_id = ?1 AND m.seq > ?2 ORDER BY m.seq LIMIT ?3`
 )
 
-// CreateMembership adds m to its room, a room of account accountID, after
-// resolving m.Member and checking the room's and the member's limits, in one
-// transaction. The database refuses a member already in the room.
+// CreateMembership adds m to its room, a room of account accountID, in one
+// transaction: it reads the member and the room's and the member's counts,
+// lets belfry.PlanMembership decide, and inserts. The database refuses a
+// member already in the room.
 func (s *Store) CreateMembership(ctx context.Context, accountID string, m *belfry.Membership) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := s.resolveMember(ctx, tx, accountID, &m.Member); err != nil {
+		f, err := s.membershipFacts(ctx, tx, m)
+		if err != nil {
 			return err
 		}
-		if err := s.checkMembershipLimits(ctx, tx, accountID, m); err != nil {
+		if err := belfry.PlanMembership(accountID, m, f); err != nil {
 			return err
 		}
 		res, err := tx.StmtContext(ctx, s.st.insertMembership).ExecContext(ctx, m.RoomID, m.Member.ID,
@@ -44,36 +49,22 @@ func (s *Store) CreateMembership(ctx context.Context, accountID string, m *belfr
 	})
 }
 
-// resolveMember fills member from its ID among those who may join a room of
-// account accountID: today the account's users. Bots will join here.
-func (s *Store) resolveMember(ctx context.Context, tx *sql.Tx, accountID string, member *belfry.Member) error {
-	err := tx.StmtContext(ctx, s.st.memberUser).QueryRowContext(ctx, member.ID, accountID).
-		Scan(&member.Email, &member.FullName)
-	if err != nil {
-		return notFound(err, "member %s not found in account %s", member.ID, accountID)
-	}
-	member.Type, member.AccountID = belfry.MemberUser, accountID
-	return nil
-}
-
-// checkMembershipLimits checks that m's room is a room of accountID and that
-// neither the room nor the member is full.
-func (s *Store) checkMembershipLimits(ctx context.Context, tx *sql.Tx, accountID string, m *belfry.Membership) error {
-	var roomAccount sql.NullString
-	var members, rooms int
-	err := tx.StmtContext(ctx, s.st.membershipRoom).QueryRowContext(ctx, m.RoomID, m.Member.ID).
-		Scan(&roomAccount, &members, &rooms)
+// membershipFacts reads, in tx, what belfry.PlanMembership decides m on.
+func (s *Store) membershipFacts(ctx context.Context, tx *sql.Tx, m *belfry.Membership) (belfry.MembershipFacts, error) {
+	var f belfry.MembershipFacts
+	c := belfry.Member{ID: m.Member.ID, Type: belfry.MemberUser}
+	err := tx.StmtContext(ctx, s.st.memberUser).QueryRowContext(ctx, c.ID).Scan(&c.Email, &c.FullName, &c.AccountID)
 	switch {
-	case err != nil:
-		return internal(err)
-	case roomAccount.String != accountID:
-		return belfry.Errorf(belfry.NotFound, "room %s not found in account %s", m.RoomID, accountID)
-	case members >= belfry.MaxMembersPerRoom:
-		return belfry.Errorf(belfry.LimitExceeded, "room %s has %d members, the most it can have", m.RoomID, members)
-	case rooms >= belfry.MaxMembershipsPerUser:
-		return belfry.Errorf(belfry.LimitExceeded, "member %s is in %d rooms, the most a member can be in", m.Member.ID, rooms)
+	case err == nil:
+		f.Candidate = &c
+	case !errors.Is(err, sql.ErrNoRows):
+		return f, internal(err)
 	}
-	return nil
+	var roomAccount sql.NullString
+	err = tx.StmtContext(ctx, s.st.membershipRoom).QueryRowContext(ctx, m.RoomID, m.Member.ID).
+		Scan(&roomAccount, &f.RoomMembers, &f.MemberRooms)
+	f.RoomAccount = roomAccount.String
+	return f, internal(err)
 }
 
 // ListMemberships returns a page of a room's memberships in the order they

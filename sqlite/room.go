@@ -11,46 +11,49 @@ import (
 const roomColumns = `r.seq, r.id, r.account_id, r.name, r.created_by, r.created, r.updated, r.client_token`
 
 // CreateRoom stores r and sets its Seq, unless the account has a room made
-// with r's ClientToken, which it returns instead. The lookup, the count
-// against MaxRoomsPerAccount and the insert share one transaction.
+// with r's ClientToken, which it returns instead. The lookup, the count,
+// belfry.PlanRoom's decision and the insert share one transaction.
 func (s *Store) CreateRoom(ctx context.Context, r *belfry.Room) (*belfry.Room, error) {
 	var room *belfry.Room
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		room, err = createRoom(ctx, tx, r)
-		return err
+		earlier, n, err := roomFacts(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		if room, err = belfry.PlanRoom(r, earlier, n); err != nil || room != r {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO rooms (id, account_id, name, created_by, created, updated, client_token)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, r.AccountID, r.Name, r.CreatedBy, micros(r.Created), micros(r.Updated), r.ClientToken)
+		if err != nil {
+			return roomError(err, r)
+		}
+		r.Seq, err = res.LastInsertId()
+		return internal(err)
 	})
-	return room, err
+	if err != nil {
+		return nil, err
+	}
+	return room, nil
 }
 
-// createRoom is CreateRoom inside its transaction.
-func createRoom(ctx context.Context, tx *sql.Tx, r *belfry.Room) (*belfry.Room, error) {
+// roomFacts reads, in tx, what belfry.PlanRoom decides on: the room the
+// account made with r's ClientToken, if any, and how many rooms it has.
+func roomFacts(ctx context.Context, tx *sql.Tx, r *belfry.Room) (earlier *belfry.Room, n int, err error) {
 	if r.ClientToken != "" {
 		row := tx.QueryRowContext(ctx, `SELECT `+roomColumns+` FROM rooms r
 			WHERE r.account_id = ? AND r.client_token = ?`, r.AccountID, r.ClientToken)
-		existing, err := scanRoom(row)
-		if !errors.Is(err, sql.ErrNoRows) {
-			return existing, internal(err)
+		earlier, err = scanRoom(row)
+		if errors.Is(err, sql.ErrNoRows) {
+			earlier, err = nil, nil
+		}
+		if err != nil {
+			return nil, 0, internal(err)
 		}
 	}
-	var n int
-	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM rooms WHERE account_id = ?`, r.AccountID).Scan(&n)
-	if err != nil {
-		return nil, internal(err)
-	}
-	if n >= belfry.MaxRoomsPerAccount {
-		return nil, belfry.Errorf(belfry.LimitExceeded, "account %s has %d rooms, the most it can have", r.AccountID, n)
-	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO rooms (id, account_id, name, created_by, created, updated, client_token)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.AccountID, r.Name, r.CreatedBy, micros(r.Created), micros(r.Updated), r.ClientToken)
-	if err != nil {
-		return nil, roomError(err, r)
-	}
-	if r.Seq, err = res.LastInsertId(); err != nil {
-		return nil, internal(err)
-	}
-	return r, nil
+	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM rooms WHERE account_id = ?`, r.AccountID).Scan(&n)
+	return earlier, n, internal(err)
 }
 
 // Room returns room id of account accountID.

@@ -51,7 +51,7 @@ func open(path string, walBytes int64) (*Store, error) {
 	// The writer does not checkpoint: the checkpointer does, beside it (see
 	// checkpoint.go). The writer starts the WAL over after a checkpoint,
 	// and then truncates it to journal_size_limit.
-	w, err := sql.Open("sqlite", dsn(path, lockWait,
+	w, err := sql.Open("sqlite", dsn(path,
 		"_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"+
 			fmt.Sprintf("&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(%d)", walBytes)))
 	if err != nil {
@@ -63,7 +63,7 @@ func open(path string, walBytes int64) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", dsn(path, lockWait, "_pragma=query_only(1)"))
+	r, err := sql.Open("sqlite", dsn(path, "_pragma=query_only(1)"))
 	if err != nil {
 		w.Close()
 		return nil, err
@@ -72,12 +72,10 @@ func open(path string, walBytes int64) (*Store, error) {
 	r.SetMaxIdleConns(readers)
 	s := &Store{w: w, r: r}
 	if err := s.st.prepare(ctx, w, r); err != nil {
-		errors.Join(s.st.close(), r.Close(), w.Close())
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, errors.Join(err, s.st.close(), r.Close(), w.Close()))
 	}
 	if err := s.startCheckpointer(path, walBytes); err != nil {
-		errors.Join(s.st.close(), r.Close(), w.Close())
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, errors.Join(err, s.st.close(), r.Close(), w.Close()))
 	}
 	s.startReadiness()
 	s.startCommitter()
@@ -89,10 +87,15 @@ func open(path string, walBytes int64) (*Store, error) {
 const lockWait = 5 * time.Second
 
 // dsn is the modernc.org/sqlite data source name for the file at path,
-// whose connections wait up to wait for a lock. The path is escaped because
-// the driver opens it as a URI (file:...), where ?, # and % would otherwise
-// mean something.
-func dsn(path string, wait time.Duration, params string) string {
+// whose connections wait up to lockWait for a lock.
+func dsn(path, params string) string {
+	return dsnWaiting(path, lockWait, params)
+}
+
+// dsnWaiting is dsn with connections that wait up to wait for a lock. The
+// path is escaped because the driver opens it as a URI (file:...), where ?,
+// # and % would otherwise mean something.
+func dsnWaiting(path string, wait time.Duration, params string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() +
 		fmt.Sprintf("?_pragma=busy_timeout(%d)&", wait.Milliseconds()) + params
 }

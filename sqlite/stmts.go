@@ -18,7 +18,7 @@ type stmts struct {
 	memberUser, membershipRoom, insertMembership                    *sql.Stmt
 	listMemberships                                                 *sql.Stmt
 	key                                                             *sql.Stmt
-	insertMail                                                      *sql.Stmt
+	insertJob                                                       *sql.Stmt
 	insertAudit, userW, updateUser                                  *sql.Stmt
 	all                                                             []*sql.Stmt
 }
@@ -47,7 +47,7 @@ func (st *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&st.insertMembership, w, insertMembershipQuery},
 		{&st.listMemberships, r, listMembershipsQuery},
 		{&st.key, r, keyQuery},
-		{&st.insertMail, w, insertMailQuery},
+		{&st.insertJob, w, insertJobQuery},
 		{&st.insertAudit, w, insertAuditQuery},
 		{&st.userW, w, userQuery},
 		{&st.updateUser, w, updateUserQuery},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/belfryhq/belfry"
 )
@@ -28,14 +29,9 @@ func (s *Store) UpdateUsers(ctx context.Context, accountID string, changes []*be
 	})
 }
 
-// cancelUserMailQuery cancels the queued mail of user :user, whose
-// invitations can no longer be of use.
-const cancelUserMailQuery = `UPDATE mails SET ` + cancelMail + `
-	WHERE status = 'Queued' AND invite_id IN (SELECT id FROM invites WHERE user_id = :user)`
-
 // updateUser1 carries out one change of UpdateUsers. It returns only the
 // store's own failures; the change's own go in c.Err. A user it suspends
-// loses its queued mail.
+// loses its queued jobs (belfry.EndsUserJobs).
 func updateUser1(ctx context.Context, tx *sql.Tx, read, write *sql.Stmt, accountID string, c *belfry.UserChange) error {
 	u, err := scanUser(read.QueryRowContext(ctx, c.ID, accountID))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -56,10 +52,9 @@ func updateUser1(ctx context.Context, tx *sql.Tx, read, write *sql.Stmt, account
 	if err != nil {
 		return userError(err, u)
 	}
-	if u.Registration == belfry.Suspended && was != belfry.Suspended {
-		_, err = tx.ExecContext(ctx, cancelUserMailQuery, sql.Named("user", u.ID), sql.Named("reason", suspendedReason))
-		if err != nil {
-			return internal(err)
+	if belfry.EndsUserJobs(was, u.Registration) {
+		if err := cancelJobs(ctx, tx, cancelUserJobsQuery, belfry.CancelSuspended, time.Time{}, sql.Named("user", u.ID)); err != nil {
+			return err
 		}
 	}
 	c.User = u

@@ -187,7 +187,7 @@ func testInviteClaimedElsewhere(t *testing.T, s belfry.Store) {
 		_, _, err := s.InviteByToken(t.Context(), belfry.InviteTokenHash(tok))
 		wantError(t, "InviteByToken("+tok+")", err, belfry.NotFound)
 	}
-	if got, err := s.Mails(t.Context(), []string{anaMail, cyMail}); err != nil || len(got) != 0 {
+	if got, err := mails(t, s, []string{anaMail, cyMail}); err != nil || len(got) != 0 {
 		t.Errorf("Mails(refused items) = %d mails, %v; want none", len(got), err)
 	}
 }

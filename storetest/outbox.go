@@ -51,7 +51,7 @@ func queue(t *testing.T, s belfry.Store, n int) []*belfry.InviteItem {
 
 func mailByID(t *testing.T, s belfry.Store, id string) *belfry.Mail {
 	t.Helper()
-	got, err := s.Mails(t.Context(), []string{id})
+	got, err := mails(t, s, []string{id})
 	if err != nil || len(got) != 1 {
 		t.Fatalf("Mails(%s) = %d mails, %v; want 1", id, len(got), err)
 	}
@@ -60,7 +60,7 @@ func mailByID(t *testing.T, s belfry.Store, id string) *belfry.Mail {
 
 func claim(t *testing.T, s belfry.Store, holder string, now time.Time, n int) []*belfry.Mail {
 	t.Helper()
-	got, err := s.ClaimMail(t.Context(), holder, now, time.Minute, n)
+	got, err := claimMail(t, s, holder, now, time.Minute, n)
 	if err != nil {
 		t.Fatalf("ClaimMail(%s) = %v", holder, err)
 	}
@@ -71,7 +71,7 @@ func mailID(m *belfry.Mail) string { return m.ID }
 
 func testMailQueued(t *testing.T, s belfry.Store) {
 	items := queue(t, s, 2)
-	got, err := s.QueuedMails(t.Context(), items[0].Invite.AccountID, at(100), belfry.Page{Limit: 10})
+	got, err := queuedMails(t, s, items[0].Invite.AccountID, at(100), belfry.Page{Limit: 10})
 	if err != nil {
 		t.Fatalf("QueuedMails() = %v", err)
 	}
@@ -79,7 +79,7 @@ func testMailQueued(t *testing.T, s belfry.Store) {
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("QueuedMails() mismatch (-got +want):\n%s", diff)
 	}
-	other, err := s.QueuedMails(t.Context(), "another-account", at(100), belfry.Page{Limit: 10})
+	other, err := queuedMails(t, s, "another-account", at(100), belfry.Page{Limit: 10})
 	if err != nil || len(other) != 0 {
 		t.Errorf("QueuedMails(another account) = %d mails, %v; want none", len(other), err)
 	}
@@ -133,7 +133,7 @@ func testMailLease(t *testing.T, s belfry.Store) {
 func testMailSent(t *testing.T, s belfry.Store) {
 	items := queue(t, s, 1)
 	m := claim(t, s, "w1", at(100), 1)[0]
-	if err := s.MailSent(t.Context(), m.ID, at(150)); err != nil {
+	if err := mailSent(t, s, m.ID, at(150)); err != nil {
 		t.Fatalf("MailSent() = %v", err)
 	}
 	got := mailByID(t, s, m.ID)
@@ -149,13 +149,13 @@ func testMailSent(t *testing.T, s belfry.Store) {
 	if left := claim(t, s, "w2", at(100).Add(time.Hour), 10); len(left) != 0 {
 		t.Errorf("ClaimMail(after delivery) = %d mails; want none", len(left))
 	}
-	wantError(t, "MailSent(unknown)", s.MailSent(t.Context(), "no-such-mail", at(1)), belfry.NotFound)
+	wantError(t, "MailSent(unknown)", mailSent(t, s, "no-such-mail", at(1)), belfry.NotFound)
 }
 
 func testMailRetry(t *testing.T, s belfry.Store) {
 	items := queue(t, s, 1)
 	m := claim(t, s, "w1", at(100), 1)[0]
-	if err := s.MailRetry(t.Context(), m.ID, at(5000), "421 try later"); err != nil {
+	if err := mailRetry(t, s, m.ID, at(5000), "421 try later"); err != nil {
 		t.Fatalf("MailRetry() = %v", err)
 	}
 	got := mailByID(t, s, m.ID)
@@ -174,7 +174,7 @@ func testMailRetry(t *testing.T, s belfry.Store) {
 func testMailFailed(t *testing.T, s belfry.Store) {
 	items := queue(t, s, 1)
 	m := claim(t, s, "w1", at(100), 1)[0]
-	if err := s.MailFailed(t.Context(), m.ID, "550 no such user", at(150)); err != nil {
+	if err := mailFailed(t, s, m.ID, "550 no such user", at(150)); err != nil {
 		t.Fatalf("MailFailed() = %v", err)
 	}
 	got := mailByID(t, s, m.ID)
@@ -200,7 +200,7 @@ func testMailConcurrentClaims(t *testing.T, s belfry.Store) {
 		go func() {
 			defer wg.Done()
 			for range 20 {
-				got, err := s.ClaimMail(t.Context(), fmt.Sprint("w", w), at(1000), time.Minute, 3)
+				got, err := claimMail(t, s, fmt.Sprint("w", w), at(1000), time.Minute, 3)
 				if err != nil {
 					t.Errorf("ClaimMail() = %v", err)
 					return
@@ -229,7 +229,7 @@ func testMailRefused(t *testing.T, s belfry.Store) {
 	if item.Mail != nil {
 		t.Errorf("a refused invite kept its mail")
 	}
-	got, err := s.QueuedMails(t.Context(), "", at(100), belfry.Page{Limit: 10})
+	got, err := queuedMails(t, s, "", at(100), belfry.Page{Limit: 10})
 	if err != nil || len(got) != 0 {
 		t.Errorf("QueuedMails() = %d mails, %v; want none", len(got), err)
 	}
@@ -262,7 +262,7 @@ func testAcceptOnce(t *testing.T, s belfry.Store) {
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("accepted user mismatch (-got +want):\n%s", diff)
 	}
-	left, err := s.QueuedMails(t.Context(), "", at(100), belfry.Page{Limit: 10})
+	left, err := queuedMails(t, s, "", at(100), belfry.Page{Limit: 10})
 	if err != nil || len(left) != 0 {
 		t.Errorf("QueuedMails(after acceptance) = %d mails, %v; want the accepted invitation's e-mail cancelled", len(left), err)
 	}

@@ -37,7 +37,7 @@ func wantCancelled(t *testing.T, s belfry.Store, id, why string) {
 // order.
 func wantQueued(t *testing.T, s belfry.Store, now time.Time, want ...*belfry.InviteItem) {
 	t.Helper()
-	got, err := s.QueuedMails(t.Context(), "", now, belfry.Page{Limit: 100})
+	got, err := queuedMails(t, s, "", now, belfry.Page{Limit: 100})
 	if err != nil {
 		t.Fatalf("QueuedMails() = %v", err)
 	}
@@ -67,13 +67,13 @@ func testMailFailedUser(t *testing.T, s belfry.Store) {
 	first, u := items[0], items[0].User
 	again := withMail(newItem(account(t, s, u.AccountID), u.Email, 20), "token-again")
 	invite(t, s, account(t, s, u.AccountID), again)
-	if err := s.MailFailed(t.Context(), first.Mail.ID, "550 no such user", at(30)); err != nil {
+	if err := mailFailed(t, s, first.Mail.ID, "550 no such user", at(30)); err != nil {
 		t.Fatalf("MailFailed(the older invitation) = %v", err)
 	}
 	if got, err := s.User(t.Context(), u.AccountID, u.ID); err != nil || got.Invitation != belfry.InvitePending {
 		t.Errorf("user after its older invitation failed: %+v, %v; want Invitation Pending", got, err)
 	}
-	if err := s.MailFailed(t.Context(), again.Mail.ID, "550 no such user", at(40)); err != nil {
+	if err := mailFailed(t, s, again.Mail.ID, "550 no such user", at(40)); err != nil {
 		t.Fatalf("MailFailed(the latest invitation) = %v", err)
 	}
 	want := *again.User
@@ -114,7 +114,7 @@ func testCancelStaleMail(t *testing.T, s belfry.Store) {
 	if got := claim(t, s, "w1", at(20), 1); len(got) != 1 || got[0].ID != items[0].Mail.ID {
 		t.Fatalf("ClaimMail(n=1) = %v; want the first mail", ids(got, mailID))
 	}
-	n, err := s.CancelStaleMail(t.Context(), at(51))
+	n, err := s.CancelStaleJobs(t.Context(), at(51))
 	if err != nil || n != 1 {
 		t.Errorf("CancelStaleMail(when two links have expired, one of them leased) = %d, %v; want 1", n, err)
 	}
@@ -123,7 +123,7 @@ func testCancelStaleMail(t *testing.T, s belfry.Store) {
 		t.Errorf("a leased mail is %s after CancelStaleMail; want it left to its worker", m.Status)
 	}
 	wantQueued(t, s, at(51), items[2])
-	n, err = s.CancelStaleMail(t.Context(), at(20).Add(time.Minute))
+	n, err = s.CancelStaleJobs(t.Context(), at(20).Add(time.Minute))
 	if err != nil || n != 2 {
 		t.Errorf("CancelStaleMail(once the lease ran out) = %d, %v; want 2", n, err)
 	}
@@ -145,7 +145,7 @@ func testMailDeletedAccount(t *testing.T, s belfry.Store) {
 	if got := claim(t, s, "w1", at(100), 10); len(got) != 0 {
 		t.Errorf("ClaimMail() = %v; want no mail of a deleted account", ids(got, mailID))
 	}
-	if n, err := s.CancelStaleMail(t.Context(), at(100)); err != nil || n != 1 {
+	if n, err := s.CancelStaleJobs(t.Context(), at(100)); err != nil || n != 1 {
 		t.Errorf("CancelStaleMail() = %d, %v; want 1", n, err)
 	}
 	wantCancelled(t, s, item.Mail.ID, "deleted")

@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) belfry.Store) {
 		{"Users", userTests},
 		{"Invites", inviteTests},
 		{"Outbox", outboxTests},
+		{"Jobs", jobTests},
 		{"OutboxCancel", outboxCancelTests},
 		{"Acceptance", acceptTests},
 		{"Rooms", roomTests},

@@ -103,10 +103,11 @@ func (b *bench) startMailBelfry(ctx context.Context, dir string, mode mailMode) 
 	if err != nil {
 		return nil, err
 	}
-	worker := mail.NewWorker(store, sender, mail.WorkerConfig{Logger: slog.New(slog.DiscardHandler)})
 	m.svc = &belfry.Service{Store: store, Invitations: belfry.Invitations{
-		PublicURL: "http://belfry.example", Composer: mail.DefaultTemplates(), Mailer: worker,
+		PublicURL: "http://belfry.example", Composer: mail.DefaultTemplates(),
 	}}
+	worker := mail.NewWorker(m.svc, sender, mail.WorkerConfig{Logger: slog.New(slog.DiscardHandler)})
+	m.svc.Invitations.Mailer = worker
 	runCtx, stop := context.WithCancel(context.Background())
 	m.stop = stop
 	go worker.Run(runCtx)
@@ -157,7 +158,7 @@ func (b *bench) mailScenario(dir string, mode mailMode) scenario {
 func drainReport(m *mailBelfry) string {
 	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
-		left, err := m.store.QueuedMails(context.Background(), "", time.Now(), belfry.Page{Limit: 1})
+		left, err := m.svc.QueuedMails(context.Background(), "", belfry.Page{Limit: 1})
 		if err != nil || len(left) == 0 {
 			break
 		}

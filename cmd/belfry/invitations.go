@@ -47,7 +47,7 @@ func invitationsCommand(ctx context.Context, args []string) error {
 			return err
 		}
 		for _, in := range out.Invitations {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", in.Email, in.AccountId, in.Expires, in.Attempts, in.Link)
+			outf(tw, "%s\t%s\t%s\t%d\t%s\n", in.Email, in.AccountId, in.Expires, in.Attempts, in.Link)
 		}
 		if next = out.NextToken; next == "" {
 			return tw.Flush()

@@ -110,14 +110,14 @@ func browser(t *testing.T) *http.Client {
 	}
 }
 
-// fetch sends a GET, or a POST of the accept form with name, and returns
-// the status, the body and the Location header.
-func fetch(t *testing.T, c *http.Client, method, link, name string) (code int, body, location string) {
+// fetch sends a GET, or a POST of form, and returns the status, the body
+// and the Location header.
+func fetch(t *testing.T, c *http.Client, method, link string, form url.Values) (code int, body, location string) {
 	t.Helper()
 	var resp *http.Response
 	var err error
 	if method == http.MethodPost {
-		resp, err = c.PostForm(link, url.Values{"name": {name}})
+		resp, err = c.PostForm(link, form)
 	} else {
 		resp, err = c.Get(link)
 	}
@@ -135,11 +135,14 @@ func fetch(t *testing.T, c *http.Client, method, link, name string) (code int, b
 // page is fetch with a fresh browser, for a page's status and body.
 func page(t *testing.T, method, link, name string) (int, string) {
 	t.Helper()
-	code, body, _ := fetch(t, browser(t), method, link, name)
+	code, body, _ := fetch(t, browser(t), method, link, url.Values{"name": {name}})
 	return code, body
 }
 
-var welcomePIN = regexp.MustCompile(`<dd id="pin">([0-9]+)</dd>`)
+var (
+	welcomePIN = regexp.MustCompile(`<dd id="pin">([0-9]+)</dd>`)
+	csrfField  = regexp.MustCompile(`<input type="hidden" name="csrf" value="([^"]+)">`)
+)
 
 // acceptLink accepts the invitation of link under name, as an invitee
 // does: the page names the account, the form redirects to /welcome, and
@@ -147,10 +150,12 @@ var welcomePIN = regexp.MustCompile(`<dd id="pin">([0-9]+)</dd>`)
 func acceptLink(t *testing.T, link, account, name string) (pin string) {
 	t.Helper()
 	c := browser(t)
-	if code, body, _ := fetch(t, c, http.MethodGet, link, ""); code != http.StatusOK || !strings.Contains(body, account) {
-		t.Fatalf("GET %s: %d, want 200 and a page naming %s:\n%s", link, code, account, body)
+	code, body, _ := fetch(t, c, http.MethodGet, link, nil)
+	csrf := csrfField.FindStringSubmatch(body)
+	if code != http.StatusOK || !strings.Contains(body, account) || csrf == nil {
+		t.Fatalf("GET %s: %d, want 200 and a form naming %s, with its CSRF token:\n%s", link, code, account, body)
 	}
-	code, body, location := fetch(t, c, http.MethodPost, link, name)
+	code, body, location := fetch(t, c, http.MethodPost, link, url.Values{"name": {name}, "csrf": {csrf[1]}})
 	if code != http.StatusSeeOther || location != "/welcome" {
 		t.Fatalf("POST %s: %d to %q, want 303 to /welcome:\n%s", link, code, location, body)
 	}
@@ -159,7 +164,7 @@ func acceptLink(t *testing.T, link, account, name string) (pin string) {
 		t.Fatal(err)
 	}
 	welcome := u.ResolveReference(&url.URL{Path: location}).String()
-	code, body, _ = fetch(t, c, http.MethodGet, welcome, "")
+	code, body, _ = fetch(t, c, http.MethodGet, welcome, nil)
 	m := welcomePIN.FindStringSubmatch(body)
 	if code != http.StatusOK || !strings.Contains(body, name) || m == nil {
 		t.Fatalf("GET %s after accepting: %d, want 200 greeting %s with a PIN:\n%s", welcome, code, name, body)

@@ -330,6 +330,38 @@ func TestInvitePermanentRefusal(t *testing.T) {
 	if got := b.invitations(); len(got) != 0 {
 		t.Errorf("belfry invitations list after a refusal and a delivery: %+v, want none", got)
 	}
+	// The operator sees the refused message among the failed jobs, and why;
+	// the delivered one is done, and listed only when asked for.
+	failed := jobLines(t, b.mustOperator("jobs", "list", "--failed"))
+	if len(failed) != 1 || failed[0][1] != "mail" || failed[0][2] != "Failed" || !strings.Contains(failed[0][6], "550") {
+		t.Errorf("belfry jobs list --failed: %q, want one failed mail job saying 550", failed)
+	}
+	done := jobLines(t, b.mustOperator("jobs", "list", "--kind", "mail", "--status", "done"))
+	if len(done) != 1 || done[0][2] != "Done" {
+		t.Errorf("belfry jobs list --status done: %q, want the delivered mail", done)
+	}
+	if r := b.operator("jobs", "list", "--status", "bogus"); r.Err == nil || !strings.Contains(r.Stderr, "bogus") {
+		t.Errorf("belfry jobs list --status bogus: %v, want an error naming the status", r)
+	}
+}
+
+// jobLines splits the table `belfry jobs list` prints into its rows' seven
+// columns, checking the header.
+func jobLines(t *testing.T, out string) [][]string {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if !strings.HasPrefix(lines[0], "JOB ") || !strings.Contains(lines[0], "LAST ERROR") {
+		t.Fatalf("belfry jobs list printed no header:\n%s", out)
+	}
+	var rows [][]string
+	for _, l := range lines[1:] {
+		f := strings.Fields(l)
+		if len(f) < 7 {
+			t.Fatalf("belfry jobs list printed %q, want seven columns", l)
+		}
+		rows = append(rows, append(f[:6:6], strings.Join(f[6:], " ")))
+	}
+	return rows
 }
 
 // TestInviteWithoutMailServer runs Belfry with no BELFRY_SMTP_URL: the

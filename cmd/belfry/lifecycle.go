@@ -39,7 +39,7 @@ func domainRelease(ctx context.Context, args []string) error {
 	if left == "" {
 		left = "none"
 	}
-	fmt.Printf("released %s from account %s (%s); %d users suspended; domains left: %s\n",
+	outf(os.Stdout, "released %s from account %s (%s); %d users suspended; domains left: %s\n",
 		pos[0], out.Account.AccountId, out.Account.Name, out.SuspendedUsers, left)
 	return nil
 }
@@ -66,7 +66,7 @@ func accountsCommand(ctx context.Context, args []string) error {
 	if err := operatorCall(ctx, &cfg, "POST", "accounts/"+url.PathEscape(pos[0])+"/restore", nil, &out); err != nil {
 		return err
 	}
-	fmt.Printf("restored %s account %s (%s)\n", out.Account.AccountType, out.Account.AccountId, out.Account.Name)
+	outf(os.Stdout, "restored %s account %s (%s)\n", out.Account.AccountType, out.Account.AccountId, out.Account.Name)
 	return nil
 }
 
@@ -129,7 +129,7 @@ func exportAudit(ctx context.Context, cfg *Config, q auditQuery, w io.Writer) er
 			return err
 		}
 		for _, ev := range out.Events {
-			if _, err := fmt.Fprintf(w, "%s\n", ev); err != nil {
+			if err := outf(w, "%s\n", string(ev)); err != nil {
 				return err
 			}
 		}

@@ -40,7 +40,7 @@ func (s *server) setUpMail(svc *belfry.Service, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	worker := mail.NewWorker(svc.Store, sender, mail.WorkerConfig{RetryFirst: s.cfg.MailRetryFirst, Logger: log})
+	worker := mail.NewWorker(svc, sender, mail.WorkerConfig{RetryFirst: s.cfg.MailRetryFirst, Logger: log})
 	svc.Invitations.Mailer = worker
 	s.background = append(s.background, func(ctx context.Context) error {
 		defer sender.Close()

@@ -48,6 +48,8 @@ func run(ctx context.Context, args []string) error {
 		return keysCommand(ctx, args)
 	case "invitations":
 		return invitationsCommand(ctx, args)
+	case "jobs":
+		return jobsCommand(ctx, args)
 	case "accounts":
 		return accountsCommand(ctx, args)
 	case "audit":
@@ -70,4 +72,6 @@ const usage = `usage:
   belfry audit [--since RFC3339] [--account ID] [--limit N]
                                                       print the audit log as JSON lines, oldest first
   belfry invitations list [--account-id ID]           list undelivered invitations with their accept links
+  belfry jobs list [--kind K] [--failed] [--status S] [--account-id ID]
+                                                      list the job queue: pending, retrying and failed jobs, and why
 `

@@ -64,7 +64,7 @@ func domainCommand(ctx context.Context, args []string) error {
 	if err := operatorCall(ctx, &cfg, "POST", "domains", in, &out); err != nil {
 		return err
 	}
-	fmt.Printf("account %s (%s) is %s with domains %s\n", out.Account.AccountId, out.Account.Name,
+	outf(os.Stdout, "account %s (%s) is %s with domains %s\n", out.Account.AccountId, out.Account.Name,
 		out.Account.AccountType, strings.Join(out.Domains, ", "))
 	return nil
 }
@@ -95,7 +95,7 @@ func keysCommand(ctx context.Context, args []string) error {
 			return err
 		}
 		k := out.AccessKey
-		fmt.Printf("AWS_ACCESS_KEY_ID=%s\nAWS_SECRET_ACCESS_KEY=%s\n# AWS account %s, %s\n", k.AccessKeyId, k.SecretAccessKey, k.AwsAccountId, k.Arn)
+		outf(os.Stdout, "AWS_ACCESS_KEY_ID=%s\nAWS_SECRET_ACCESS_KEY=%s\n# AWS account %s, %s\n", k.AccessKeyId, k.SecretAccessKey, k.AwsAccountId, k.Arn)
 		return nil
 	case args[0] == "list" && len(pos) == 0:
 		var out struct{ AccessKeys []keyOutput }
@@ -105,14 +105,14 @@ func keysCommand(ctx context.Context, args []string) error {
 		tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ACCESS KEY ID\tAWS ACCOUNT\tNAME\tCREATED\tREVOKED")
 		for _, k := range out.AccessKeys {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", k.AccessKeyId, k.AwsAccountId, k.Name, k.Created, orString(k.Revoked, "-"))
+			outf(tw, "%s\t%s\t%s\t%s\t%s\n", k.AccessKeyId, k.AwsAccountId, k.Name, k.Created, orString(k.Revoked, "-"))
 		}
 		return tw.Flush()
 	case args[0] == "revoke" && len(pos) == 1:
 		if err := operatorCall(ctx, &cfg, "DELETE", "keys/"+pos[0], nil, nil); err != nil {
 			return err
 		}
-		fmt.Printf("revoked %s\n", pos[0])
+		outf(os.Stdout, "revoked %s\n", pos[0])
 		return nil
 	}
 	return errors.New(keysUsage)
@@ -151,7 +151,9 @@ func operatorCall(ctx context.Context, cfg *Config, method, path string, in, out
 	if resp.StatusCode >= 300 {
 		var e struct{ Message string }
 		json.Unmarshal(raw, &e)
-		return fmt.Errorf("%s (%s)", orString(e.Message, strings.TrimSpace(string(raw))), resp.Header.Get("X-Amzn-ErrorType"))
+		// The message may quote what an API caller named: it is printed.
+		return fmt.Errorf("%s (%s)", printable(orString(e.Message, strings.TrimSpace(string(raw)))),
+			printable(resp.Header.Get("X-Amzn-ErrorType")))
 	}
 	if out == nil || len(raw) == 0 {
 		return nil

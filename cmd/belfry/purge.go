@@ -86,14 +86,14 @@ func purgeRound(ctx context.Context, svc *belfry.Service, log *slog.Logger) erro
 	case n > 0:
 		log.Info("purged deleted accounts", "accounts", n)
 	}
-	n, err = svc.CancelStaleMail(ctx)
+	n, err = svc.CancelStaleJobs(ctx)
 	switch {
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case err != nil:
-		log.Error("cancelling expired invitation e-mail failed; trying again later", "error", err)
+		log.Error("cancelling stale jobs failed; trying again later", "error", err)
 	case n > 0:
-		log.Info("cancelled expired invitation e-mail", "messages", n)
+		log.Info("cancelled stale jobs", "jobs", n)
 	}
 	return nil
 }

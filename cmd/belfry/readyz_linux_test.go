@@ -27,6 +27,11 @@ func TestReadyzWhenWritesFail(t *testing.T) {
 	if _, err := client.CreateAccount(ctx, &chime.CreateAccountInput{Name: aws.String("Before")}); err != nil {
 		t.Fatal(err)
 	}
+	// The first listing makes the server's secrets, which seal NextTokens:
+	// a write, which has to come before writes fail.
+	if _, err := client.ListAccounts(ctx, &chime.ListAccountsInput{}); err != nil {
+		t.Fatal(err)
+	}
 	setFileSizeLimit(t, p, 0)
 	if _, err := client.CreateAccount(ctx, &chime.CreateAccountInput{Name: aws.String("Full")}); err == nil {
 		t.Fatal("CreateAccount succeeded with no file writes allowed")

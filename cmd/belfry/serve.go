@@ -100,7 +100,9 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 	svc := &belfry.Service{Store: store, Invitations: belfry.Invitations{
 		PublicURL: cfg.PublicURL, TTL: cfg.InviteTTL, Wait: cfg.InviteWait, ReplyTo: cfg.MailReplyTo,
 	}}
-	s := &server{cfg: cfg, store: store, ln: ln, log: log}
+	// api.Listener gives net/http's answers to requests it cannot parse the
+	// AWS error shape.
+	s := &server{cfg: cfg, store: store, ln: api.Listener(ln, log), log: log}
 	if err := s.setUpMail(svc, log); err != nil {
 		store.Close()
 		ln.Close()

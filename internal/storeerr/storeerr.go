@@ -29,7 +29,7 @@ const (
 	RoomToken  Constraint = "rooms.client_token"
 	RoomMember Constraint = "memberships.member"
 	KeyID      Constraint = "access_keys.id"
-	MailID     Constraint = "mails.id"
+	JobID      Constraint = "jobs.id"
 )
 
 // ErrEmailTaken is the cause inside the Conflict of a second user with one
@@ -120,10 +120,10 @@ func Key(c Constraint, k *belfry.AccessKey, otherwise error) error {
 	return otherwise
 }
 
-// Mail words a broken constraint of the outbox.
-func Mail(c Constraint, m *belfry.Mail, otherwise error) error {
-	if c == MailID {
-		return conflict("mail %s already exists", m.ID)
+// Job words a broken constraint of the job queue.
+func Job(c Constraint, j *belfry.Job, otherwise error) error {
+	if c == JobID {
+		return conflict("job %s already exists", j.ID)
 	}
 	return otherwise
 }

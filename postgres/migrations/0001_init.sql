@@ -74,7 +74,7 @@ CREATE INDEX rooms_account_seq ON rooms (account_id, seq);
 CREATE UNIQUE INDEX rooms_client_token ON rooms (account_id, client_token) WHERE client_token <> '';
 
 -- member_id names a user today and a bot later, so it has no foreign key; the
--- store resolves it in one place (resolveMember).
+-- store looks it up in one place and belfry.PlanMembership decides.
 CREATE TABLE memberships (
 	seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	room_id     text NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
