@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 )
 
@@ -18,19 +19,22 @@ import (
 // after a checkpoint has copied everything and no reader still looks into
 // the WAL. Under sustained writes that moment never comes, since the writer
 // appends while the checkpointer copies, and the WAL grew to gigabytes. So
-// when the WAL passes walLimit, the writer waits between two commits while
-// the checkpointer runs a RESTART checkpoint: with the writer idle it copies
-// the little that the PASSIVE ones left, waits (briefly) for readers to let
-// go of the WAL, and the next commit writes from the WAL's start again and
-// truncates the file to journal_size_limit. The writer pauses for that one
-// checkpoint every walLimit of writes, not on every commit.
+// when the WAL passes walLimit, the writer asks the checkpointer for a
+// PASSIVE checkpoint at once and goes on; at its first commit after that
+// one, it waits while the checkpointer runs a RESTART checkpoint: with the
+// writer idle it copies the few pages committed since, waits (briefly) for
+// readers to let go of the WAL, and the next commit writes from the WAL's
+// start again and truncates the file to journal_size_limit. The writer
+// pauses for that one checkpoint, a few milliseconds, every walLimit of
+// writes. Should the PASSIVE one lag, the writer waits for the RESTART once
+// the WAL is an eighth over the limit, so the bound holds.
 
 // checkpointEvery is how often the checkpointer runs.
 const checkpointEvery = 200 * time.Millisecond
 
 // walLimit is the WAL size past which the writer makes the WAL start over,
 // and the size SQLite truncates it back to (journal_size_limit). The WAL
-// stays below walLimit and one group's commit.
+// stays below walLimit, an eighth more, and one group's commit.
 const walLimit = 64 << 20
 
 // restartWait bounds how long a RESTART checkpoint waits for readers to
@@ -39,10 +43,14 @@ const walLimit = 64 << 20
 const restartWait = 100 * time.Millisecond
 
 type checkpointer struct {
-	db      *sql.DB
-	wal     string // the WAL file's path
-	limit   int64  // walLimit, smaller in tests
-	next    int64  // the WAL size at which the writer next asks for a restart
+	db    *sql.DB
+	wal   string // the WAL file's path
+	limit int64  // walLimit, smaller in tests
+	next  int64  // the WAL size at which the writer next asks for a restart
+	// nudge asks for a PASSIVE checkpoint now; primed says that one has
+	// run since the last restart, so that a RESTART has little to copy.
+	nudge   chan struct{}
+	primed  atomic.Bool
 	restart chan chan error
 	stop    chan struct{}
 	done    chan struct{}
@@ -59,7 +67,7 @@ func (s *Store) startCheckpointer(path string, limit int64) error {
 		db.Close()
 		return err
 	}
-	s.ck = checkpointer{db: db, wal: path + "-wal", limit: limit, next: limit,
+	s.ck = checkpointer{db: db, wal: path + "-wal", limit: limit, next: limit, nudge: make(chan struct{}, 1),
 		restart: make(chan chan error), stop: make(chan struct{}), done: make(chan struct{})}
 	go s.ck.run()
 	return nil
@@ -73,6 +81,9 @@ func (c *checkpointer) run() {
 		select {
 		case <-c.stop:
 			return
+		case <-c.nudge:
+			c.checkpoint("PASSIVE")
+			c.primed.Store(true)
 		case reply := <-c.restart:
 			reply <- c.checkpoint("RESTART")
 		case <-t.C:
@@ -95,15 +106,24 @@ func (c *checkpointer) checkpoint(mode string) error {
 }
 
 // boundWAL is called by the writer between commits: when the WAL has grown
-// past the limit, it waits for a RESTART checkpoint, so that the next
-// commit starts the WAL over. A restart that readers held up is tried again
-// once the WAL has grown by another quarter of the limit, so that a long
-// read does not pause every commit.
+// past the limit, it asks for a PASSIVE checkpoint and, once that has run
+// or the WAL is an eighth over, waits for a RESTART checkpoint, so that the
+// next commit starts the WAL over. A restart that readers held up is tried
+// again once the WAL has grown by another quarter of the limit, so that a
+// long read does not pause every commit.
 func (s *Store) boundWAL() {
 	fi, err := os.Stat(s.ck.wal)
 	if err != nil || fi.Size() <= s.ck.next {
 		return
 	}
+	if !s.ck.primed.Load() && fi.Size() <= s.ck.next+s.ck.limit/8 {
+		select {
+		case s.ck.nudge <- struct{}{}:
+		default: // asked already
+		}
+		return
+	}
+	s.ck.primed.Store(false)
 	reply := make(chan error, 1)
 	s.ck.restart <- reply
 	if err := <-reply; err != nil {
