@@ -129,19 +129,18 @@ const inviteByTokenQuery = `SELECT i.id, i.account_id, i.user_id, i.email, i.sta
 	i.token_hash, i.expires, i.accepted, ` + prefixedUserColumns + `
 	FROM invites i JOIN users u ON u.id = i.user_id WHERE i.token_hash = ?`
 
-// prefixedUserColumns are userColumns of the users table aliased u.
+// prefixedUserColumns are userColumns of the users table aliased u, in
+// the same order, for userFields.
 const prefixedUserColumns = `u.seq, u.id, u.account_id, u.email, u.display_name, u.license, u.type,
-	u.registration, u.invitation, u.registered_on, u.invited_on, coalesce(u.personal_pin, ''), u.phone_number`
+	u.registration, u.invitation, u.registered_on, u.invited_on, coalesce(u.personal_pin, ''), u.phone_number,
+	u.sessions_revoked, u.alexa_enabled, u.alexa_room_arn`
 
 // InviteByToken returns the invite whose token hashes to hash, with its user.
 func (s *Store) InviteByToken(ctx context.Context, hash []byte) (*belfry.Invite, *belfry.User, error) {
 	inv, u := new(belfry.Invite), new(belfry.User)
-	err := s.r.QueryRowContext(ctx, inviteByTokenQuery, hash).Scan(&inv.ID, &inv.AccountID, &inv.UserID,
-		&inv.Email, &inv.Status, &inv.EmailStatus, timeCol{&inv.Created}, &inv.TokenHash,
-		timeCol{&inv.Expires}, timeCol{&inv.Accepted},
-		&u.Seq, &u.ID, &u.AccountID, &u.Email, &u.DisplayName, &u.License, &u.Type,
-		&u.Registration, &u.Invitation, timeCol{&u.RegisteredOn}, timeCol{&u.InvitedOn},
-		&u.PersonalPIN, &u.PhoneNumber)
+	dest := append([]any{&inv.ID, &inv.AccountID, &inv.UserID, &inv.Email, &inv.Status, &inv.EmailStatus,
+		timeCol{&inv.Created}, &inv.TokenHash, timeCol{&inv.Expires}, timeCol{&inv.Accepted}}, userFields(u)...)
+	err := s.r.QueryRowContext(ctx, inviteByTokenQuery, hash).Scan(dest...)
 	if err != nil {
 		return nil, nil, notFound(err, "no invitation has this token")
 	}

@@ -80,12 +80,17 @@ func (s *Store) ListUsers(ctx context.Context, accountID string, f belfry.UserFi
 
 func scanUser(row scanner) (*belfry.User, error) {
 	u := new(belfry.User)
-	err := row.Scan(&u.Seq, &u.ID, &u.AccountID, &u.Email, &u.DisplayName, &u.License, &u.Type,
-		&u.Registration, &u.Invitation, timeCol{&u.RegisteredOn}, timeCol{&u.InvitedOn},
-		&u.PersonalPIN, &u.PhoneNumber, timeCol{&u.SessionsRevoked}, &u.AlexaForBusiness.Enabled,
-		&u.AlexaForBusiness.RoomARN)
-	if err != nil {
+	if err := row.Scan(userFields(u)...); err != nil {
 		return nil, err
 	}
 	return u, nil
+}
+
+// userFields are the destinations of userColumns in u, for every query
+// that reads a whole user, so that none of them reads fewer fields.
+func userFields(u *belfry.User) []any {
+	return []any{&u.Seq, &u.ID, &u.AccountID, &u.Email, &u.DisplayName, &u.License, &u.Type,
+		&u.Registration, &u.Invitation, timeCol{&u.RegisteredOn}, timeCol{&u.InvitedOn},
+		&u.PersonalPIN, &u.PhoneNumber, timeCol{&u.SessionsRevoked}, &u.AlexaForBusiness.Enabled,
+		&u.AlexaForBusiness.RoomARN}
 }

@@ -47,10 +47,14 @@ func testAccountCreateAndGet(t *testing.T, s belfry.Store) {
 func testAccountScope(t *testing.T, s belfry.Store) {
 	ctx := t.Context()
 	a := mkAccount(t, s, awsAccount(1), "Mine")
-	if got, err := s.Account(ctx, "", a.ID); err != nil || got.ID != a.ID {
-		t.Errorf("Account(any AWS account) = %v, %v; want account %s", got, err, a.ID)
+	got, err := s.Account(ctx, "", a.ID)
+	if err != nil {
+		t.Fatalf("Account(any AWS account) = %v", err)
 	}
-	_, err := s.Account(ctx, awsAccount(2), a.ID)
+	if diff := cmp.Diff(got, a); diff != "" {
+		t.Errorf("Account(any AWS account) mismatch (-got +want):\n%s", diff)
+	}
+	_, err = s.Account(ctx, awsAccount(2), a.ID)
 	wantError(t, "Account(another AWS account)", err, belfry.NotFound, a.ID)
 	_, err = s.Account(ctx, "", "no-such-account")
 	wantError(t, "Account(unknown)", err, belfry.NotFound, "no-such-account")
@@ -72,38 +76,33 @@ func testAccountListFilters(t *testing.T, s belfry.Store) {
 	other := mkAccount(t, s, awsAccount(2), "Alpine")
 	mkUser(t, s, alpha, "Ana@Example.com")
 	mkUser(t, s, other, "ana@example.com")
-	all := []string{alpha.ID, lower.ID, percent.ID, under.ID, other.ID}
+	all := []*belfry.Account{alpha, lower, percent, under, other}
 	for _, tc := range []struct {
 		name   string
 		filter belfry.AccountFilter
-		want   []string
+		want   []*belfry.Account
 	}{
 		{"none", belfry.AccountFilter{}, all},
 		{"aws", belfry.AccountFilter{AwsAccountID: awsAccount(1)}, all[:4]},
-		{"other aws", belfry.AccountFilter{AwsAccountID: awsAccount(2)}, []string{other.ID}},
-		{"unknown aws", belfry.AccountFilter{AwsAccountID: awsAccount(3)}, []string{}},
-		{"prefix", belfry.AccountFilter{NamePrefix: "Al"}, []string{alpha.ID, percent.ID, under.ID, other.ID}},
+		{"other aws", belfry.AccountFilter{AwsAccountID: awsAccount(2)}, []*belfry.Account{other}},
+		{"unknown aws", belfry.AccountFilter{AwsAccountID: awsAccount(3)}, nil},
+		{"prefix", belfry.AccountFilter{NamePrefix: "Al"}, []*belfry.Account{alpha, percent, under, other}},
 		{"prefix and aws", belfry.AccountFilter{AwsAccountID: awsAccount(1), NamePrefix: "Al"},
-			[]string{alpha.ID, percent.ID, under.ID}},
-		{"prefix is not LIKE %", belfry.AccountFilter{NamePrefix: "Al%"}, []string{percent.ID}},
-		{"prefix is not LIKE _", belfry.AccountFilter{NamePrefix: "Al_"}, []string{under.ID}},
-		{"whole name", belfry.AccountFilter{NamePrefix: "alpha"}, []string{lower.ID}},
-		{"e-mail", belfry.AccountFilter{UserEmailKey: "ana@example.com"}, []string{alpha.ID, other.ID}},
+			[]*belfry.Account{alpha, percent, under}},
+		{"prefix is not LIKE %", belfry.AccountFilter{NamePrefix: "Al%"}, []*belfry.Account{percent}},
+		{"prefix is not LIKE _", belfry.AccountFilter{NamePrefix: "Al_"}, []*belfry.Account{under}},
+		{"whole name", belfry.AccountFilter{NamePrefix: "alpha"}, []*belfry.Account{lower}},
+		{"e-mail", belfry.AccountFilter{UserEmailKey: "ana@example.com"}, []*belfry.Account{alpha, other}},
 		{"e-mail and aws", belfry.AccountFilter{AwsAccountID: awsAccount(2), UserEmailKey: "ana@example.com"},
-			[]string{other.ID}},
-		{"unknown e-mail", belfry.AccountFilter{UserEmailKey: "bob@example.com"}, []string{}},
+			[]*belfry.Account{other}},
+		{"unknown e-mail", belfry.AccountFilter{UserEmailKey: "bob@example.com"}, nil},
 	} {
 		got, err := s.ListAccounts(t.Context(), tc.filter, belfry.Page{Limit: 100})
 		if err != nil {
 			t.Fatalf("ListAccounts(%s) = %v", tc.name, err)
 		}
-		if diff := cmp.Diff(ids(got, accountID), tc.want); diff != "" {
-			t.Errorf("ListAccounts(%s) IDs mismatch (-got +want):\n%s", tc.name, diff)
-		}
-		if tc.name == "none" && len(got) > 0 {
-			if diff := cmp.Diff(got[0], alpha); diff != "" {
-				t.Errorf("ListAccounts(%s)[0] mismatch (-got +want):\n%s", tc.name, diff)
-			}
+		if diff := cmp.Diff(got, tc.want, cmpEmpty); diff != "" {
+			t.Errorf("ListAccounts(%s) mismatch (-got +want):\n%s", tc.name, diff)
 		}
 	}
 }

@@ -15,6 +15,7 @@ var inviteTests = []test{
 	{"SameAddressTwiceInBatch", testInviteTwice},
 	{"OneTransaction", testInviteAtomic},
 	{"DomainClaimedElsewhereNotInvited", testInviteClaimedElsewhere},
+	{"ByTokenReadsWholeInviteAndUser", testInviteByToken},
 }
 
 // newItem is an InviteItem of account a as the service makes it, at time
@@ -66,17 +67,26 @@ func wantAction(t *testing.T, item *belfry.InviteItem, action belfry.InviteActio
 	}
 }
 
+// failed returns inv as a refused invitation of user userID (none when
+// empty) leaves it: Failed, no e-mail sent, no token.
+func failed(inv belfry.Invite, userID string) *belfry.Invite {
+	inv.UserID, inv.Status, inv.EmailStatus, inv.TokenHash = userID, belfry.InviteFailed, belfry.EmailNotSent, nil
+	return &inv
+}
+
 func testInviteNew(t *testing.T, s belfry.Store) {
 	a := mkAccount(t, s, awsAccount(1), "Team")
 	ana, bob := newItem(a, "Ana@Example.com", 10), newItem(a, "bob@example.com", 10)
+	wantInvite := *ana.Invite
+	wantInvite.UserID = ana.User.ID
 	invite(t, s, a, ana, bob)
 	wantAction(t, ana, belfry.InviteNewUser, ana.User)
 	wantAction(t, bob, belfry.InviteNewUser, bob.User)
 	if ana.User.Seq <= 0 || bob.User.Seq <= ana.User.Seq {
 		t.Errorf("new users' Seq %d, %d; want positive and rising", ana.User.Seq, bob.User.Seq)
 	}
-	if ana.Invite.Status != belfry.InvitePending {
-		t.Errorf("Invite.Status = %s; want Pending", ana.Invite.Status)
+	if diff := cmp.Diff(ana.Invite, &wantInvite); diff != "" {
+		t.Errorf("new user's Invite mismatch (-got +want):\n%s", diff)
 	}
 	wantUsers(t, s, a, ana.User, bob.User)
 }
@@ -104,10 +114,12 @@ func testInviteRegistered(t *testing.T, s belfry.Store) {
 	a := mkAccount(t, s, awsAccount(1), "Team")
 	u := mkUser(t, s, a, "Ana@Example.com")
 	item := newItem(a, "ana@example.com", 10)
+	item.Invite.TokenHash = belfry.InviteTokenHash("token-ana")
+	wantInvite := failed(*item.Invite, u.ID)
 	invite(t, s, a, item)
 	wantAction(t, item, belfry.InviteRefused, u)
-	if item.Invite.Status != belfry.InviteFailed || item.Invite.EmailStatus != belfry.EmailNotSent {
-		t.Errorf("Invite is %s/%s; want Failed/NotSent", item.Invite.Status, item.Invite.EmailStatus)
+	if diff := cmp.Diff(item.Invite, wantInvite); diff != "" {
+		t.Errorf("refused item's Invite mismatch (-got +want):\n%s", diff)
 	}
 	if diff := cmp.Diff(item.User, u); diff != "" {
 		t.Errorf("refused item's User mismatch (-got +want):\n%s", diff)
@@ -165,14 +177,15 @@ func testInviteClaimedElsewhere(t *testing.T, s belfry.Store) {
 	bo := withMail(newItem(a, "bo@example.com", 10), "token-bo")
 	cy := withMail(newItem(a, "cy@corp.example", 10), "token-cy")
 	anaMail, cyMail := ana.Mail.ID, cy.Mail.ID
+	wantInvites := map[*belfry.InviteItem]*belfry.Invite{ana: failed(*ana.Invite, ""), cy: failed(*cy.Invite, pending.User.ID)}
 	invite(t, s, a, ana, bo, cy)
-	for _, item := range []*belfry.InviteItem{ana, cy} {
-		if item.Action != belfry.InviteNotMade || !item.ClaimedElsewhere {
-			t.Errorf("%s: Action %d, ClaimedElsewhere %v; want InviteNotMade (%d), true",
-				item.Email, item.Action, item.ClaimedElsewhere, belfry.InviteNotMade)
+	for item, want := range wantInvites {
+		if item.Action != belfry.InviteNotMade || !item.ClaimedElsewhere || item.Mail != nil {
+			t.Errorf("%s: Action %d, ClaimedElsewhere %v, Mail %v; want InviteNotMade (%d), true, no mail",
+				item.Email, item.Action, item.ClaimedElsewhere, item.Mail, belfry.InviteNotMade)
 		}
-		if inv := item.Invite; inv.Status != belfry.InviteFailed || inv.EmailStatus != belfry.EmailNotSent || item.Mail != nil {
-			t.Errorf("%s: Invite %s/%s, Mail %v; want Failed/NotSent and no mail", item.Email, inv.Status, inv.EmailStatus, item.Mail)
+		if diff := cmp.Diff(item.Invite, want); diff != "" {
+			t.Errorf("%s: Invite mismatch (-got +want):\n%s", item.Email, diff)
 		}
 	}
 	if ana.User != nil {
@@ -190,4 +203,40 @@ func testInviteClaimedElsewhere(t *testing.T, s belfry.Store) {
 	if got, err := mails(t, s, []string{anaMail, cyMail}); err != nil || len(got) != 0 {
 		t.Errorf("Mails(refused items) = %d mails, %v; want none", len(got), err)
 	}
+}
+
+// testInviteByToken checks that InviteByToken answers the invite as it was
+// stored and its user exactly as User answers it, every field set, so that
+// a store reading fewer columns for the accept page than for User shows.
+func testInviteByToken(t *testing.T, s belfry.Store) {
+	a := mkAccount(t, s, awsAccount(1), "Team")
+	item := newItem(a, "ana@example.com", 10)
+	item.Invite.TokenHash, item.Invite.Expires = belfry.InviteTokenHash("token-ana"), at(20)
+	invite(t, s, a, item)
+	updateUsers(t, s, a, change(item.User.ID, func(u *belfry.User) error {
+		u.DisplayName, u.PhoneNumber, u.SessionsRevoked = "Ana", "+15555550100", at(15)
+		u.AlexaForBusiness = belfry.AlexaForBusiness{Enabled: true, RoomARN: "arn:aws:a4b:us-east-1:111122223333:room/r"}
+		return nil
+	}))
+	wantInv := *item.Invite
+	wantInv.UserID = item.User.ID
+	want, err := s.User(t.Context(), a.ID, item.User.ID)
+	if err != nil {
+		t.Fatalf("User() = %v", err)
+	}
+	inv, u, err := s.InviteByToken(t.Context(), belfry.InviteTokenHash("token-ana"))
+	if err != nil {
+		t.Fatalf("InviteByToken() = %v", err)
+	}
+	if diff := cmp.Diff(inv, &wantInv); diff != "" {
+		t.Errorf("InviteByToken() invite mismatch (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(u, want); diff != "" {
+		t.Errorf("InviteByToken() user mismatch (-got +want):\n%s", diff)
+	}
+	if want.SessionsRevoked.IsZero() || !want.AlexaForBusiness.Enabled {
+		t.Errorf("User() = %+v; want the session revocation and Alexa settings stored", want)
+	}
+	_, _, err = s.InviteByToken(t.Context(), belfry.InviteTokenHash("forged"))
+	wantError(t, "InviteByToken(forged)", err, belfry.NotFound)
 }

@@ -63,9 +63,7 @@ func testUpdateAccountRefused(t *testing.T, s belfry.Store) {
 	if !errors.Is(err, refusal) {
 		t.Errorf("UpdateAccount(apply fails) = %v; want apply's error", err)
 	}
-	if got, _ := s.Account(ctx, "", a.ID); got == nil || got.Name != "Kept" {
-		t.Errorf("after a refused update the account is %+v; want it unchanged", got)
-	}
+	wantAccount(t, s, a)
 	noop := func(*belfry.Account) error { return nil }
 	_, err = s.UpdateAccount(ctx, awsAccount(2), a.ID, noop)
 	wantError(t, "UpdateAccount(another AWS account)", err, belfry.NotFound, a.ID)
@@ -74,6 +72,18 @@ func testUpdateAccountRefused(t *testing.T, s belfry.Store) {
 	deleteAccount(t, s, a, at(0))
 	_, err = s.UpdateAccount(ctx, "", a.ID, noop)
 	wantError(t, "UpdateAccount(deleted)", err, belfry.NotFound, a.ID)
+}
+
+// wantAccount fails t unless the live account want.ID is want.
+func wantAccount(t *testing.T, s belfry.Store, want *belfry.Account) {
+	t.Helper()
+	got, err := s.Account(t.Context(), "", want.ID)
+	if err != nil {
+		t.Fatalf("Account(%s) = %v", want.Name, err)
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("Account(%s) mismatch (-got +want):\n%s", want.Name, diff)
+	}
 }
 
 // deleteAccount deletes a at t with no check, and fails t if it cannot.
@@ -121,7 +131,7 @@ func testDeleteAccount(t *testing.T, s belfry.Store) {
 	if err != nil {
 		t.Fatalf("ListAccounts() = %v", err)
 	}
-	if diff := cmp.Diff(ids(list, accountID), []string{other.ID}); diff != "" {
+	if diff := cmp.Diff(list, []*belfry.Account{other}); diff != "" {
 		t.Errorf("ListAccounts() after DeleteAccount mismatch (-got +want):\n%s", diff)
 	}
 	err = s.DeleteAccount(ctx, a.AwsAccountID, a.ID, at(6), func(*belfry.Account, int) error { return nil })
@@ -137,9 +147,7 @@ func testDeleteAccountChecked(t *testing.T, s belfry.Store) {
 	if !errors.Is(err, refusal) {
 		t.Errorf("DeleteAccount(check fails) = %v; want check's error", err)
 	}
-	if _, err := s.Account(t.Context(), "", a.ID); err != nil {
-		t.Errorf("Account() after a refused DeleteAccount = %v; want the account live", err)
-	}
+	wantAccount(t, s, a)
 }
 
 func testRestoreAccount(t *testing.T, s belfry.Store) {
@@ -153,12 +161,8 @@ func testRestoreAccount(t *testing.T, s belfry.Store) {
 	if diff := cmp.Diff(got, a); diff != "" {
 		t.Errorf("RestoreAccount() mismatch (-got +want):\n%s", diff)
 	}
-	if _, err := s.Account(t.Context(), a.AwsAccountID, a.ID); err != nil {
-		t.Errorf("Account() after RestoreAccount = %v", err)
-	}
-	if got, err := s.User(t.Context(), a.ID, u.ID); err != nil || got.Email != u.Email {
-		t.Errorf("User() after RestoreAccount = %v, %v; want the user kept", got, err)
-	}
+	wantAccount(t, s, a)
+	wantUser(t, s, u)
 }
 
 func testRestoreAccountRefused(t *testing.T, s belfry.Store) {
@@ -241,8 +245,12 @@ func testPurgeAccountRefused(t *testing.T, s belfry.Store) {
 	deleteAccount(t, s, recent, epoch)
 	err = s.PurgeAccount(ctx, recent.ID, epoch)
 	wantError(t, "PurgeAccount(deleted at the cutoff)", err, belfry.NotFound, recent.ID)
-	if _, err := s.RestoreAccount(ctx, recent.ID, epoch); err != nil {
-		t.Errorf("RestoreAccount() after a refused purge = %v; want the account kept", err)
+	got, err := s.RestoreAccount(ctx, recent.ID, epoch)
+	if err != nil {
+		t.Fatalf("RestoreAccount() after a refused purge = %v; want the account kept", err)
+	}
+	if diff := cmp.Diff(got, recent); diff != "" {
+		t.Errorf("RestoreAccount() after a refused purge mismatch (-got +want):\n%s", diff)
 	}
 	err = s.PurgeAccount(ctx, "no-such-account", epoch)
 	wantError(t, "PurgeAccount(unknown)", err, belfry.NotFound, "no-such-account")
@@ -264,7 +272,8 @@ func testDomainAccount(t *testing.T, s belfry.Store) {
 func testReleaseDomain(t *testing.T, s belfry.Store) {
 	ctx := t.Context()
 	a := mkEnterprise(t, s, "example.com")
-	if _, err := s.ClaimDomain(ctx, a.ID, "example.org", belfry.EnterpriseLWA); err != nil {
+	a, err := s.ClaimDomain(ctx, a.ID, "example.org", belfry.EnterpriseLWA)
+	if err != nil {
 		t.Fatalf("ClaimDomain() = %v", err)
 	}
 	ana, bob := mkUser(t, s, a, "Ana@EXAMPLE.com"), mkUser(t, s, a, "bob@example.com")
@@ -274,17 +283,17 @@ func testReleaseDomain(t *testing.T, s belfry.Store) {
 	if err != nil {
 		t.Fatalf("ReleaseDomain() = %v", err)
 	}
-	if n != 1 || got.Type != belfry.EnterpriseLWA || !cmp.Equal(got.Domains, []string{"example.org"}) {
-		t.Errorf("ReleaseDomain() = %s account with domains %q, %d suspended; want EnterpriseLWA, [example.org], 1",
-			got.Type, got.Domains, n)
+	want := *a
+	want.Domains = []string{"example.org"}
+	if diff := cmp.Diff(got, &want); diff != "" || n != 1 {
+		t.Errorf("ReleaseDomain() suspended %d users (want 1), account mismatch (-got +want):\n%s", n, diff)
 	}
-	for _, tc := range []struct {
-		u    *belfry.User
-		want belfry.RegistrationStatus
-	}{{ana, belfry.Suspended}, {bob, belfry.Suspended}, {carl, belfry.Registered}} {
-		if u, err := s.User(ctx, a.ID, tc.u.ID); err != nil || u.Registration != tc.want {
-			t.Errorf("after the release %s is %v (%v); want %s", tc.u.Email, u, err, tc.want)
-		}
+	wantAccount(t, s, &want)
+	suspended := *ana
+	suspended.Registration = belfry.Suspended
+	bob.Registration = belfry.Suspended
+	for _, u := range []*belfry.User{&suspended, bob, carl} {
+		wantUser(t, s, u)
 	}
 	b := mkAccount(t, s, awsAccount(2), "Next owner")
 	if _, err := s.ClaimDomain(ctx, b.ID, "example.com", belfry.EnterpriseDirectory); err != nil {
@@ -299,7 +308,11 @@ func testReleaseDomainRefused(t *testing.T, s belfry.Store) {
 	wantError(t, "ReleaseDomain(a domain of another account)", err, belfry.NotFound, "example.com")
 	_, _, err = s.ReleaseDomain(t.Context(), a.ID, "example.org")
 	wantError(t, "ReleaseDomain(unclaimed)", err, belfry.NotFound, "example.org")
-	if got, _ := s.DomainAccount(t.Context(), "example.com"); got == nil || got.ID != a.ID {
-		t.Errorf("after refused releases example.com belongs to %v; want %s", got, a.ID)
+	got, err := s.DomainAccount(t.Context(), "example.com")
+	if err != nil {
+		t.Fatalf("DomainAccount() after refused releases = %v", err)
+	}
+	if diff := cmp.Diff(got, a); diff != "" {
+		t.Errorf("DomainAccount() after refused releases mismatch (-got +want):\n%s", diff)
 	}
 }

@@ -66,12 +66,17 @@ func testMembershipDuplicate(t *testing.T, s belfry.Store) {
 	a := mkEnterprise(t, s, "example.com")
 	r := mkRoom(t, s, a, "Standup")
 	ana := mkUser(t, s, a, "ana@example.com")
-	mkMembership(t, s, a, r, ana)
-	err := s.CreateMembership(t.Context(), a.ID, newMembership(r, ana))
+	first := mkMembership(t, s, a, r, ana)
+	again := newMembership(r, ana)
+	again.Role = belfry.RoleAdministrator
+	err := s.CreateMembership(t.Context(), a.ID, again)
 	wantError(t, "CreateMembership(already a member)", err, belfry.Conflict, ana.ID, r.ID)
 	got, err := s.ListMemberships(t.Context(), r.ID, belfry.Page{Limit: 10})
-	if err != nil || len(got) != 1 {
-		t.Errorf("ListMemberships() = %d memberships, %v; want 1", len(got), err)
+	if err != nil {
+		t.Fatalf("ListMemberships() = %v", err)
+	}
+	if diff := cmp.Diff(got, []*belfry.Membership{first}); diff != "" {
+		t.Errorf("ListMemberships() after a refused second membership mismatch (-got +want):\n%s", diff)
 	}
 }
 

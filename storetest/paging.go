@@ -41,46 +41,46 @@ func pageAll[T any](t *testing.T, size int, list func(belfry.Page) ([]T, error),
 	return nil
 }
 
-// wantPages checks that paging through list at each size answers want's
-// IDs, each once, in creation order.
-func wantPages[T any](t *testing.T, want []string, list func(belfry.Page) ([]T, error), seq func(T) int64, id func(T) string) {
+// wantPages checks that paging through list at each size answers want,
+// each item whole and once, in creation order.
+func wantPages[T any](t *testing.T, want []T, list func(belfry.Page) ([]T, error), seq func(T) int64) {
 	t.Helper()
 	for _, size := range []int{1, 3, 10, len(want) - 1, len(want), len(want) + 1} {
 		if size < 1 {
 			continue
 		}
 		got := pageAll(t, size, list, seq)
-		if diff := cmp.Diff(ids(got, id), want, cmpEmpty); diff != "" {
-			t.Errorf("pages of %d: IDs mismatch (-got +want):\n%s", size, diff)
+		if diff := cmp.Diff(got, want, cmpEmpty); diff != "" {
+			t.Errorf("pages of %d mismatch (-got +want):\n%s", size, diff)
 		}
 	}
 }
 
 func testPageAccounts(t *testing.T, s belfry.Store) {
-	var want []string
+	var want []*belfry.Account
 	for i := range 25 {
-		want = append(want, mkAccount(t, s, awsAccount(1), fmt.Sprint("Mine ", i)).ID)
+		want = append(want, mkAccount(t, s, awsAccount(1), fmt.Sprint("Mine ", i)))
 		mkAccount(t, s, awsAccount(2), fmt.Sprint("Theirs ", i))
 	}
 	f := belfry.AccountFilter{AwsAccountID: awsAccount(1)}
 	list := func(p belfry.Page) ([]*belfry.Account, error) { return s.ListAccounts(t.Context(), f, p) }
-	wantPages(t, want, list, func(a *belfry.Account) int64 { return a.Seq }, accountID)
+	wantPages(t, want, list, func(a *belfry.Account) int64 { return a.Seq })
 }
 
 func testPageUsers(t *testing.T, s belfry.Store) {
 	a := mkEnterprise(t, s, "example.com")
 	b := mkAccount(t, s, awsAccount(2), "Other")
-	var want, devices []string
+	var want, devices []*belfry.User
 	for i := range 120 {
 		u := newUser(a, fmt.Sprintf("user%03d@example.com", i))
 		if i%3 == 0 {
 			u.Type = belfry.SharedDevice
-			devices = append(devices, u.ID)
+			devices = append(devices, u)
 		}
 		if err := s.CreateUser(t.Context(), u); err != nil {
 			t.Fatalf("CreateUser() = %v", err)
 		}
-		want = append(want, u.ID)
+		want = append(want, u)
 		if i%10 == 0 {
 			mkUser(t, s, b, u.Email)
 		}
@@ -89,11 +89,11 @@ func testPageUsers(t *testing.T, s belfry.Store) {
 	list := func(p belfry.Page) ([]*belfry.User, error) {
 		return s.ListUsers(t.Context(), a.ID, belfry.UserFilter{}, p)
 	}
-	wantPages(t, want, list, seq, userID)
+	wantPages(t, want, list, seq)
 	devicesOnly := func(p belfry.Page) ([]*belfry.User, error) {
 		return s.ListUsers(t.Context(), a.ID, belfry.UserFilter{Type: belfry.SharedDevice}, p)
 	}
-	wantPages(t, devices, devicesOnly, seq, userID)
+	wantPages(t, devices, devicesOnly, seq)
 }
 
 // testPageUsersWhileWriting checks that paging while users are added never
@@ -133,38 +133,37 @@ func testPageUsersWhileWriting(t *testing.T, s belfry.Store) {
 func testPageRooms(t *testing.T, s belfry.Store) {
 	a := mkEnterprise(t, s, "example.com")
 	ana := mkUser(t, s, a, "ana@example.com")
-	var want, anas []string
+	var want, anas []*belfry.Room
 	for i := range 24 {
 		r := mkRoom(t, s, a, fmt.Sprint("Room ", i))
-		want = append(want, r.ID)
+		want = append(want, r)
 		if i%2 == 1 {
 			mkMembership(t, s, a, r, ana)
-			anas = append(anas, r.ID)
+			anas = append(anas, r)
 		}
 	}
 	seq := func(r *belfry.Room) int64 { return r.Seq }
 	all := func(p belfry.Page) ([]*belfry.Room, error) {
 		return s.ListRooms(t.Context(), a.ID, belfry.RoomFilter{}, p)
 	}
-	wantPages(t, want, all, seq, roomID)
+	wantPages(t, want, all, seq)
 	member := func(p belfry.Page) ([]*belfry.Room, error) {
 		return s.ListRooms(t.Context(), a.ID, belfry.RoomFilter{MemberID: ana.ID}, p)
 	}
-	wantPages(t, anas, member, seq, roomID)
+	wantPages(t, anas, member, seq)
 }
 
 func testPageMemberships(t *testing.T, s belfry.Store) {
 	a := mkEnterprise(t, s, "example.com")
 	r, other := mkRoom(t, s, a, "Standup"), mkRoom(t, s, a, "Other")
-	var want []string
+	var want []*belfry.Membership
 	for i := range 24 {
 		u := mkUser(t, s, a, fmt.Sprintf("user%02d@example.com", i))
-		mkMembership(t, s, a, r, u)
-		want = append(want, u.ID)
+		want = append(want, mkMembership(t, s, a, r, u))
 		if i%4 == 0 {
 			mkMembership(t, s, a, other, u)
 		}
 	}
 	list := func(p belfry.Page) ([]*belfry.Membership, error) { return s.ListMemberships(t.Context(), r.ID, p) }
-	wantPages(t, want, list, func(m *belfry.Membership) int64 { return m.Seq }, memberID)
+	wantPages(t, want, list, func(m *belfry.Membership) int64 { return m.Seq })
 }

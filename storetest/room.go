@@ -68,23 +68,27 @@ func testRoomClientToken(t *testing.T, s belfry.Store) {
 	if diff := cmp.Diff(got, first); diff != "" {
 		t.Errorf("CreateRoom(same token) mismatch (-got +want):\n%s", diff)
 	}
-	want := []string{first.ID}
+	want := []*belfry.Room{first}
 	for _, r := range []*belfry.Room{newRoom(a, "No token", ""), newRoom(a, "No token", ""), newRoom(a, "Other token", "token-2")} {
 		if _, err := s.CreateRoom(ctx, r); err != nil {
 			t.Fatalf("CreateRoom(%s, token %q) = %v", r.Name, r.ClientToken, err)
 		}
-		want = append(want, r.ID)
+		want = append(want, r)
 	}
 	list, err := s.ListRooms(ctx, a.ID, belfry.RoomFilter{}, belfry.Page{Limit: 100})
 	if err != nil {
 		t.Fatalf("ListRooms() = %v", err)
 	}
-	if diff := cmp.Diff(ids(list, roomID), want); diff != "" {
-		t.Errorf("ListRooms() IDs mismatch (-got +want):\n%s", diff)
+	if diff := cmp.Diff(list, want); diff != "" {
+		t.Errorf("ListRooms() mismatch (-got +want):\n%s", diff)
 	}
 	elsewhere := newRoom(b, "Standup", "token-1")
-	if got, err := s.CreateRoom(ctx, elsewhere); err != nil || got.ID != elsewhere.ID {
-		t.Errorf("CreateRoom(same token, another account) = %v, %v; want the new room %s", got, err, elsewhere.ID)
+	got, err = s.CreateRoom(ctx, elsewhere)
+	if err != nil {
+		t.Fatalf("CreateRoom(same token, another account) = %v", err)
+	}
+	if diff := cmp.Diff(got, elsewhere); diff != "" {
+		t.Errorf("CreateRoom(same token, another account) mismatch (-got +want):\n%s", diff)
 	}
 }
 
@@ -105,13 +109,16 @@ func testRoomConcurrentToken(t *testing.T, s belfry.Store) {
 		if err != nil {
 			t.Fatalf("CreateRoom #%d = %v", i, err)
 		}
-		if rooms[i].ID != rooms[0].ID {
-			t.Errorf("CreateRoom #%d made room %s; want #0's room %s", i, rooms[i].ID, rooms[0].ID)
+		if diff := cmp.Diff(rooms[i], rooms[0]); diff != "" {
+			t.Errorf("CreateRoom #%d mismatch with #0 (-#%d +#0):\n%s", i, i, diff)
 		}
 	}
 	list, err := s.ListRooms(t.Context(), a.ID, belfry.RoomFilter{}, belfry.Page{Limit: 10})
-	if err != nil || len(list) != 1 {
-		t.Errorf("ListRooms() = %d rooms, %v; want 1", len(list), err)
+	if err != nil {
+		t.Fatalf("ListRooms() = %v", err)
+	}
+	if diff := cmp.Diff(list, rooms[:1]); diff != "" {
+		t.Errorf("ListRooms() mismatch (-got +want):\n%s", diff)
 	}
 }
 
@@ -133,8 +140,11 @@ func testRoomLimit(t *testing.T, s belfry.Store) {
 	_, err := s.CreateRoom(t.Context(), newRoom(a, "One too many", ""))
 	wantError(t, "CreateRoom(one room too many)", err, belfry.LimitExceeded, a.ID)
 	got, err := s.CreateRoom(t.Context(), newRoom(a, "Retry", "token-0"))
-	if err != nil || got.ID != first.ID {
-		t.Errorf("CreateRoom(a used token, at the limit) = %v, %v; want room %s", got, err, first.ID)
+	if err != nil {
+		t.Fatalf("CreateRoom(a used token, at the limit) = %v", err)
+	}
+	if diff := cmp.Diff(got, first); diff != "" {
+		t.Errorf("CreateRoom(a used token, at the limit) mismatch (-got +want):\n%s", diff)
 	}
 	b := mkAccount(t, s, awsAccount(2), "Other")
 	if _, err := s.CreateRoom(t.Context(), newRoom(b, "Elsewhere", "")); err != nil {
@@ -153,19 +163,19 @@ func testRoomListByMember(t *testing.T, s belfry.Store) {
 	mkMembership(t, s, a, r2, bob)
 	for _, tc := range []struct {
 		member string
-		want   []string
+		want   []*belfry.Room
 	}{
-		{"", []string{r1.ID, r2.ID, r3.ID}},
-		{ana.ID, []string{r1.ID, r3.ID}},
-		{bob.ID, []string{r2.ID}},
+		{"", []*belfry.Room{r1, r2, r3}},
+		{ana.ID, []*belfry.Room{r1, r3}},
+		{bob.ID, []*belfry.Room{r2}},
 		{"nobody", nil},
 	} {
 		got, err := s.ListRooms(ctx, a.ID, belfry.RoomFilter{MemberID: tc.member}, belfry.Page{Limit: 10})
 		if err != nil {
 			t.Fatalf("ListRooms(member %q) = %v", tc.member, err)
 		}
-		if diff := cmp.Diff(ids(got, roomID), tc.want, cmpEmpty); diff != "" {
-			t.Errorf("ListRooms(member %q) IDs mismatch (-got +want):\n%s", tc.member, diff)
+		if diff := cmp.Diff(got, tc.want, cmpEmpty); diff != "" {
+			t.Errorf("ListRooms(member %q) mismatch (-got +want):\n%s", tc.member, diff)
 		}
 	}
 }

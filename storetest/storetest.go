@@ -15,6 +15,12 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
+// The suite compares whole values with cmp.Diff, got before want, so that a
+// store that reads one field fewer than another shows. Its times have
+// millisecond precision, which every store keeps exactly, so no time is
+// normalised except where a case says so; Seq is compared too, since a
+// store sets it on the value it is given.
+
 // cmpEmpty makes cmp.Diff take a nil slice and an empty one as equal.
 var cmpEmpty = cmpopts.EquateEmpty()
 
@@ -172,8 +178,3 @@ func ids[T any](items []T, id func(T) string) []string {
 	}
 	return out
 }
-
-func accountID(a *belfry.Account) string   { return a.ID }
-func userID(u *belfry.User) string         { return u.ID }
-func roomID(r *belfry.Room) string         { return r.ID }
-func memberID(m *belfry.Membership) string { return m.Member.ID }

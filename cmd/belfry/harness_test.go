@@ -1,5 +1,3 @@
-//lint:file-ignore SA1019 Belfry serves the Chime API, so the deprecated Chime client is what its users run.
-
 package main
 
 // The tests of this package run the real belfry binary as a child process,
@@ -24,6 +22,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	//lint:ignore SA1019 Belfry serves the Chime API, so the deprecated Chime client is what its users run.
 	"github.com/aws/aws-sdk-go-v2/service/chime"
 )
 

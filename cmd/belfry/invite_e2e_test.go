@@ -1,5 +1,3 @@
-//lint:file-ignore SA1019 Belfry serves the Chime API, so the deprecated Chime client is what its users run.
-
 package main
 
 // The invitation path end to end: InviteUsers through the Go SDK, the
@@ -20,6 +18,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	//lint:ignore SA1019 Belfry serves the Chime API, so the deprecated Chime client is what its users run.
 	"github.com/aws/aws-sdk-go-v2/service/chime"
 	"github.com/aws/aws-sdk-go-v2/service/chime/types"
 	"github.com/belfryhq/belfry/internal/smtptest"
@@ -224,7 +223,10 @@ func (b *mailBelfry) user(accountID, email string) *types.User {
 }
 
 // TestInviteFifty invites the most addresses one call takes: 50 invites in
-// request order, all Sent, each address sent exactly one message.
+// request order, each address sent exactly one message. Whether each
+// answers Sent or NotSent depends on how fast this machine delivers 50
+// messages before InviteUsers stops waiting (mail/'s
+// TestInviteUsersAnswersSent pins that down); none fails.
 func TestInviteFifty(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.Start(t, smtptest.Options{})
@@ -239,7 +241,12 @@ func TestInviteFifty(t *testing.T) {
 			t.Errorf("invite %d is for %s, want %s: invites in request order", i, got, emails[i])
 		}
 	}
-	wantInvites(t, invs, types.InviteStatusPending, types.EmailStatusSent)
+	for _, inv := range invs {
+		if inv.Status != types.InviteStatusPending || (inv.EmailStatus != types.EmailStatusSent && inv.EmailStatus != types.EmailStatusNotSent) {
+			t.Errorf("invite of %s: Status %s, EmailStatus %s; want Pending, Sent or NotSent",
+				aws.ToString(inv.EmailAddress), inv.Status, inv.EmailStatus)
+		}
+	}
 	deliveredOnce(t, srv, emails...)
 }
 

@@ -1,0 +1,256 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	//lint:ignore SA1019 Belfry serves the Chime API, so the deprecated Chime client is what its users run.
+	"github.com/aws/aws-sdk-go-v2/service/chime"
+	"github.com/aws/aws-sdk-go-v2/service/chime/types"
+	"github.com/belfryhq/belfry/api"
+)
+
+// operatorWrites are the operator API's requests that change state, named
+// as the audit log names them. The operator API is Belfry's own and has no
+// model to derive them from.
+var operatorWrites = []string{"ClaimDomain", "ReleaseDomain", "RestoreAccount", "CreateAccessKey", "RevokeAccessKey"}
+
+// isRead says whether a model operation only reads: by the AWS naming
+// convention, the Get, List and Search operations (SearchAvailablePhoneNumbers)
+// and no others.
+func isRead(name string) bool {
+	for _, prefix := range []string{"Get", "List", "Search"} {
+		if strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// writes returns the operations that change state: the model's operations
+// that Belfry carries out and that do not only read, and the operator's.
+func writes() []string {
+	out := append([]string(nil), operatorWrites...)
+	for _, op := range api.ModelOperations() {
+		if op.Implemented && !isRead(op.Name) {
+			out = append(out, op.Name)
+		}
+	}
+	return out
+}
+
+// unsupportedWrites returns the model's operations that change state and
+// that Belfry does not carry out.
+func unsupportedWrites() []api.ModelOperation {
+	var out []api.ModelOperation
+	for _, op := range api.ModelOperations() {
+		if !op.Implemented && !isRead(op.Name) {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+// modelRequest is a request for op with every path label set to "x" and
+// its fixed query values, the least that reaches its route.
+func modelRequest(op api.ModelOperation) request {
+	var segs []string
+	for _, s := range strings.Split(op.Path, "/") {
+		if strings.HasPrefix(s, "{") {
+			s = "x"
+		}
+		segs = append(segs, s)
+	}
+	q := url.Values{}
+	for k, v := range op.Fixed {
+		q.Set(k, v)
+	}
+	path := strings.Join(segs, "/")
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	return request{Method: op.Method, Path: path, Body: []byte("{}")}
+}
+
+// auditedCall is one call of an operation that changes state, made so that
+// it succeeds after the calls before it.
+type auditedCall struct {
+	op   string
+	call func(ctx context.Context) error
+}
+
+// auditedCalls returns calls of every operation that changes state, in an
+// order in which each succeeds: an account is made, filled, emptied,
+// deleted and restored, and an access key made and revoked. team and
+// userID are set, once the calls are made, to the account and user made.
+func auditedCalls(e *env) (calls []auditedCall, team, userID *string) {
+	team, userID = new(string), new(string)
+	var room string
+	calls = []auditedCall{
+		{"CreateAccount", func(ctx context.Context) error {
+			out, err := e.chime.CreateAccount(ctx, &chime.CreateAccountInput{Name: aws.String("team")})
+			if err == nil {
+				*team = aws.ToString(out.Account.AccountId)
+			}
+			return err
+		}},
+		{"InviteUsers", func(ctx context.Context) error {
+			_, err := e.chime.InviteUsers(ctx, &chime.InviteUsersInput{AccountId: team, UserEmailList: []string{"a@example.com"}})
+			return err
+		}},
+		{"ClaimDomain", func(context.Context) error {
+			return e.operatorCall("POST", "/_belfry/domains", `{"AccountId":"`+*team+`","Domain":"example.org","Type":"EnterpriseLWA"}`, nil)
+		}},
+		{"CreateUser", func(ctx context.Context) error {
+			out, err := e.chime.CreateUser(ctx, &chime.CreateUserInput{AccountId: team, Email: aws.String("ana@example.org")})
+			if err == nil {
+				*userID = aws.ToString(out.User.UserId)
+			}
+			return err
+		}},
+		{"CreateRoom", func(ctx context.Context) error {
+			out, err := e.chime.CreateRoom(ctx, &chime.CreateRoomInput{AccountId: team, Name: aws.String("ops")})
+			if err == nil {
+				room = aws.ToString(out.Room.RoomId)
+			}
+			return err
+		}},
+		{"CreateRoomMembership", func(ctx context.Context) error {
+			_, err := e.chime.CreateRoomMembership(ctx, &chime.CreateRoomMembershipInput{AccountId: team, RoomId: &room, MemberId: userID})
+			return err
+		}},
+	}
+	calls = append(calls, accountCalls(e, team, e.enterprise("directory", "example.net"))...)
+	calls = append(calls, userCalls(e, team, userID)...)
+	return append(calls, lifecycleCalls(e, team)...), team, userID
+}
+
+// accountCalls change account team's name and settings, and the sign-in
+// groups of account dir, an EnterpriseDirectory account, the only kind
+// that has them.
+func accountCalls(e *env, team *string, dir string) []auditedCall {
+	return []auditedCall{
+		{"UpdateAccount", func(ctx context.Context) error {
+			_, err := e.chime.UpdateAccount(ctx, &chime.UpdateAccountInput{AccountId: team, Name: aws.String("team two")})
+			return err
+		}},
+		{"UpdateAccountSettings", func(ctx context.Context) error {
+			_, err := e.chime.UpdateAccountSettings(ctx, &chime.UpdateAccountSettingsInput{AccountId: team,
+				AccountSettings: &types.AccountSettings{EnableDialOut: aws.Bool(true)}})
+			return err
+		}},
+		{"PutRetentionSettings", func(ctx context.Context) error {
+			_, err := e.chime.PutRetentionSettings(ctx, &chime.PutRetentionSettingsInput{AccountId: team,
+				RetentionSettings: &types.RetentionSettings{RoomRetentionSettings: &types.RoomRetentionSettings{RetentionDays: aws.Int32(5)}}})
+			return err
+		}},
+		{"AssociateSigninDelegateGroupsWithAccount", func(ctx context.Context) error {
+			_, err := e.chime.AssociateSigninDelegateGroupsWithAccount(ctx, &chime.AssociateSigninDelegateGroupsWithAccountInput{
+				AccountId: &dir, SigninDelegateGroups: []types.SigninDelegateGroup{{GroupName: aws.String("admins")}}})
+			return err
+		}},
+		{"DisassociateSigninDelegateGroupsFromAccount", func(ctx context.Context) error {
+			_, err := e.chime.DisassociateSigninDelegateGroupsFromAccount(ctx, &chime.DisassociateSigninDelegateGroupsFromAccountInput{
+				AccountId: &dir, GroupNames: []string{"admins"}})
+			return err
+		}},
+	}
+}
+
+// userCalls change user userID of account team in every way the API can.
+func userCalls(e *env, team, userID *string) []auditedCall {
+	return []auditedCall{
+		{"UpdateUser", func(ctx context.Context) error {
+			_, err := e.chime.UpdateUser(ctx, &chime.UpdateUserInput{AccountId: team, UserId: userID, LicenseType: types.LicenseBasic})
+			return err
+		}},
+		{"BatchUpdateUser", func(ctx context.Context) error {
+			out, err := e.chime.BatchUpdateUser(ctx, &chime.BatchUpdateUserInput{AccountId: team,
+				UpdateUserRequestItems: []types.UpdateUserRequestItem{{UserId: userID, LicenseType: types.LicensePro}}})
+			return batchError(err, out)
+		}},
+		{"LogoutUser", func(ctx context.Context) error {
+			_, err := e.chime.LogoutUser(ctx, &chime.LogoutUserInput{AccountId: team, UserId: userID})
+			return err
+		}},
+		{"ResetPersonalPIN", func(ctx context.Context) error {
+			_, err := e.chime.ResetPersonalPIN(ctx, &chime.ResetPersonalPINInput{AccountId: team, UserId: userID})
+			return err
+		}},
+		{"UpdateUserSettings", func(ctx context.Context) error {
+			_, err := e.chime.UpdateUserSettings(ctx, &chime.UpdateUserSettingsInput{AccountId: team, UserId: userID,
+				UserSettings: &types.UserSettings{Telephony: &types.TelephonySettings{
+					InboundCalling: aws.Bool(true), OutboundCalling: aws.Bool(true), SMS: aws.Bool(false)}}})
+			return err
+		}},
+		{"BatchSuspendUser", func(ctx context.Context) error {
+			out, err := e.chime.BatchSuspendUser(ctx, &chime.BatchSuspendUserInput{AccountId: team, UserIdList: []string{*userID}})
+			return batchError(err, out)
+		}},
+		{"BatchUnsuspendUser", func(ctx context.Context) error {
+			out, err := e.chime.BatchUnsuspendUser(ctx, &chime.BatchUnsuspendUserInput{AccountId: team, UserIdList: []string{*userID}})
+			return batchError(err, out)
+		}},
+	}
+}
+
+// lifecycleCalls release account team's domain, which suspends its user,
+// delete and restore the account, and make and revoke an access key.
+func lifecycleCalls(e *env, team *string) []auditedCall {
+	var key string
+	return []auditedCall{
+		{"ReleaseDomain", func(context.Context) error { return e.operatorCall("DELETE", "/_belfry/domains/example.org", "", nil) }},
+		{"DeleteAccount", func(ctx context.Context) error {
+			_, err := e.chime.DeleteAccount(ctx, &chime.DeleteAccountInput{AccountId: team})
+			return err
+		}},
+		{"RestoreAccount", func(context.Context) error {
+			return e.operatorCall("POST", "/_belfry/accounts/"+*team+"/restore", "", nil)
+		}},
+		{"CreateAccessKey", func(context.Context) error {
+			var out struct{ AccessKey wireKey }
+			err := e.operatorCall("POST", "/_belfry/keys", `{"AwsAccountId":"444455556666","Name":"ci"}`, &out)
+			key = out.AccessKey.AccessKeyID
+			return err
+		}},
+		{"RevokeAccessKey", func(context.Context) error { return e.operatorCall("DELETE", "/_belfry/keys/"+key, "", nil) }},
+	}
+}
+
+// operatorCall sends an operator request and returns an error unless it
+// succeeds; out, when not nil, receives the answer.
+func (e *env) operatorCall(method, path, body string, out any) error {
+	r := e.do(request{Method: method, Path: path, Body: []byte(body)})
+	if r.Status/100 != 2 {
+		return fmt.Errorf("%s %s: status %d: %s", method, path, r.Status, r.Body)
+	}
+	if out != nil {
+		return json.Unmarshal(r.Body, out)
+	}
+	return nil
+}
+
+// batchError returns err, or an error naming the per-user errors of a
+// batch call's output: a batch whose users all fail changes nothing.
+func batchError(err error, out any) error {
+	if err != nil {
+		return err
+	}
+	var errs []types.UserError
+	switch o := out.(type) {
+	case *chime.BatchUpdateUserOutput:
+		errs = o.UserErrors
+	case *chime.BatchSuspendUserOutput:
+		errs = o.UserErrors
+	case *chime.BatchUnsuspendUserOutput:
+		errs = o.UserErrors
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("user errors: %s: %s", errs[0].ErrorCode, aws.ToString(errs[0].ErrorMessage))
+	}
+	return nil
+}
