@@ -42,6 +42,7 @@ func (e *env) roster(acct, room string) []types.RoomMembership {
 
 func TestBatchCreateRoomMembership(t *testing.T) {
 	e := newEnv(t)
+	e.tick() // a clock read per membership would give each its own second
 	acct := e.enterprise("corp", "example.com")
 	room := e.room(acct, "Standup")
 	ana, bo := e.user(acct, "ana@example.com"), e.user(acct, "bo@example.com")
