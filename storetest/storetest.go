@@ -47,6 +47,8 @@ func Run(t *testing.T, open func(t *testing.T) belfry.Store) {
 		{"Acceptance", acceptTests},
 		{"Rooms", roomTests},
 		{"Memberships", membershipTests},
+		{"RoomChanges", roomChangeTests},
+		{"MembershipBatches", membershipBatchTests},
 		{"Keys", keyTests},
 		{"Paging", pagingTests},
 		{"Lifecycle", lifecycleTests},
