@@ -14,6 +14,8 @@ type Store interface {
 	UserStore
 	RoomStore
 	MembershipStore
+	MessageStore
+	ConversationStore
 	KeyStore
 	JobStore
 	LifecycleStore

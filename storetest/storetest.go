@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) belfry.Store) {
 		{"Acceptance", acceptTests},
 		{"Rooms", roomTests},
 		{"Memberships", membershipTests},
+		{"Messages", messageTests},
 		{"Keys", keyTests},
 		{"Paging", pagingTests},
 		{"Lifecycle", lifecycleTests},

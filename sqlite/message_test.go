@@ -1,0 +1,112 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/sqlite"
+)
+
+// historyRoom opens a store at path with one room of account a whose one
+// member has posted n messages, seeded by one INSERT ... SELECT over a
+// second connection, since n may be a million; it returns the store and
+// the room.
+func historyRoom(tb testing.TB, path string, n int) (*sqlite.Store, *belfry.Account, belfry.Thread) {
+	tb.Helper()
+	ctx := context.Background()
+	s := open(tb, path)
+	tb.Cleanup(func() { s.Close() })
+	a := &belfry.Account{AwsAccountID: "100000000001", ID: "acc-history", Name: "History", Type: belfry.Team,
+		Created: time.Now(), DefaultLicense: belfry.Pro, SupportedLicenses: []belfry.License{belfry.Pro},
+		Status: belfry.AccountActive}
+	u := &belfry.User{ID: "user-history", AccountID: a.ID, Email: "ana@example.com", License: belfry.Pro,
+		Type: belfry.PrivateUser, Registration: belfry.Registered, RegisteredOn: time.Now(), PersonalPIN: "1234567890"}
+	r := &belfry.Room{ID: "room-history", AccountID: a.ID, Name: "History", Created: time.Now(), Updated: time.Now()}
+	err := s.CreateAccount(ctx, a)
+	if err == nil {
+		_, err = s.ClaimDomain(ctx, a.ID, "example.com", belfry.EnterpriseLWA)
+	}
+	if err == nil {
+		err = s.CreateUser(ctx, u)
+	}
+	if err == nil {
+		_, err = s.CreateRoom(ctx, r)
+	}
+	if err == nil {
+		err = s.CreateMembership(ctx, a.ID, &belfry.Membership{RoomID: r.ID, Member: belfry.Member{ID: u.ID}, Role: belfry.RoleMember, Updated: time.Now()})
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=foreign_keys(ON)")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+		INSERT INTO messages (id, account_id, room_id, sender_id, sender_type, sender_name, sender_email, content, created)
+		SELECT printf('00000000-0000-4000-8000-%012d', i), ?, ?, ?, 'User', 'Ana', 'ana@example.com',
+			'message number ' || i || ' with some **markdown** in it', ? + i FROM n`,
+		n, a.ID, r.ID, u.ID, time.Now().UnixMicro())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s, a, belfry.Thread{RoomID: r.ID}
+}
+
+// BenchmarkHistory reads a page of 50 messages, the latest and one from
+// the middle of the history, of a room of 1,000 and of 1,000,000 messages:
+// keyset paging on (room_id, seq) makes a page cost the same whatever the
+// length and the depth.
+func BenchmarkHistory(b *testing.B) {
+	for _, n := range []int{1_000, 1_000_000} {
+		s, a, room := historyRoom(b, filepath.Join(b.TempDir(), "belfry.db"), n)
+		latest, err := s.ListHistory(context.Background(), a.ID, room, 0, 1)
+		if err != nil || len(latest) != 1 {
+			b.Fatalf("ListHistory() = %d messages, %v", len(latest), err)
+		}
+		for _, at := range []struct {
+			name   string
+			before int64
+		}{{"latest", 0}, {"middle", latest[0].Seq / 2}} {
+			b.Run(fmt.Sprintf("messages=%d/%s", n, at.name), func(b *testing.B) {
+				for b.Loop() {
+					page, err := s.ListHistory(context.Background(), a.ID, room, at.before, 50)
+					if err != nil || len(page) != 50 {
+						b.Fatalf("ListHistory() = %d messages, %v; want 50", len(page), err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestDeletingARoomDeletesItsMessages deletes a room's row, as DeleteRoom
+// does, and checks that its messages went with it, by the foreign key's
+// ON DELETE CASCADE.
+func TestDeletingARoomDeletesItsMessages(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "belfry.db")
+	s, a, room := historyRoom(t, path, 10)
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=foreign_keys(ON)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{`DELETE FROM memberships WHERE room_id = ?`, `DELETE FROM rooms WHERE id = ?`} {
+		if _, err := db.Exec(q, room.RoomID); err != nil {
+			t.Fatalf("%s = %v", q, err)
+		}
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM messages`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("messages after the room's deletion: %d, %v; want 0", n, err)
+	}
+	if _, err := s.ListHistory(t.Context(), a.ID, room, 0, 10); belfry.ErrorKind(err) != belfry.NotFound {
+		t.Errorf("ListHistory(deleted room) = %v; want NotFound", err)
+	}
+}
