@@ -124,6 +124,7 @@ func auditedCalls(e *env) (calls []auditedCall, team, userID *string) {
 			return err
 		}},
 	}
+	calls = append(calls, messageCalls(e, team, userID, &room)...)
 	calls = append(calls, accountCalls(e, team, e.enterprise("directory", "example.net"))...)
 	calls = append(calls, userCalls(e, team, userID)...)
 	return append(calls, lifecycleCalls(e, team)...), team, userID

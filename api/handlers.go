@@ -19,6 +19,9 @@ func chimeHandlers() map[string]handler {
 		"CreateRoomMembership": createRoomMembership,
 		"ListRoomMemberships":  listRoomMemberships,
 
+		"RedactRoomMessage":         redactRoomMessage,
+		"RedactConversationMessage": redactConversationMessage,
+
 		"UpdateAccount":         updateAccount,
 		"DeleteAccount":         deleteAccount,
 		"GetAccountSettings":    getAccountSettings,
@@ -49,7 +52,7 @@ var notYetSupported = []string{
 	"DisassociatePhoneNumberFromUser", "GetBot", "GetEventsConfiguration", "GetGlobalSettings",
 	"GetPhoneNumber", "GetPhoneNumberOrder", "GetPhoneNumberSettings", "ListBots",
 	"ListPhoneNumberOrders", "ListPhoneNumbers", "ListSupportedPhoneNumberCountries",
-	"PutEventsConfiguration", "RedactConversationMessage", "RedactRoomMessage",
+	"PutEventsConfiguration",
 	"RegenerateSecurityToken", "RestorePhoneNumber", "SearchAvailablePhoneNumbers", "UpdateBot",
 	"UpdateGlobalSettings", "UpdatePhoneNumber", "UpdatePhoneNumberSettings", "UpdateRoom",
 	"UpdateRoomMembership",

@@ -1,10 +1,14 @@
 package sqlite_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,12 +19,11 @@ import (
 // historyRoom opens a store at path with one room of account a whose one
 // member has posted n messages, seeded by one INSERT ... SELECT over a
 // second connection, since n may be a million; it returns the store and
-// the room.
+// the room. The caller closes the store.
 func historyRoom(tb testing.TB, path string, n int) (*sqlite.Store, *belfry.Account, belfry.Thread) {
 	tb.Helper()
 	ctx := context.Background()
 	s := open(tb, path)
-	tb.Cleanup(func() { s.Close() })
 	a := &belfry.Account{AwsAccountID: "100000000001", ID: "acc-history", Name: "History", Type: belfry.Team,
 		Created: time.Now(), DefaultLicense: belfry.Pro, SupportedLicenses: []belfry.License{belfry.Pro},
 		Status: belfry.AccountActive}
@@ -66,6 +69,7 @@ func historyRoom(tb testing.TB, path string, n int) (*sqlite.Store, *belfry.Acco
 func BenchmarkHistory(b *testing.B) {
 	for _, n := range []int{1_000, 1_000_000} {
 		s, a, room := historyRoom(b, filepath.Join(b.TempDir(), "belfry.db"), n)
+		b.Cleanup(func() { s.Close() })
 		latest, err := s.ListHistory(context.Background(), a.ID, room, 0, 1)
 		if err != nil || len(latest) != 1 {
 			b.Fatalf("ListHistory() = %d messages, %v", len(latest), err)
@@ -92,6 +96,7 @@ func BenchmarkHistory(b *testing.B) {
 func TestDeletingARoomDeletesItsMessages(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "belfry.db")
 	s, a, room := historyRoom(t, path, 10)
+	defer s.Close()
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=foreign_keys(ON)")
 	if err != nil {
 		t.Fatal(err)
@@ -108,5 +113,39 @@ func TestDeletingARoomDeletesItsMessages(t *testing.T) {
 	}
 	if _, err := s.ListHistory(t.Context(), a.ID, room, 0, 10); belfry.ErrorKind(err) != belfry.NotFound {
 		t.Errorf("ListHistory(deleted room) = %v; want NotFound", err)
+	}
+}
+
+// TestRedactionLeavesNoTrace redacts a message, closes the store, which
+// checkpoints the write-ahead log into the file and removes it, and checks
+// that the file's bytes no longer hold the content: SQLite would otherwise
+// leave the old bytes in the page's free space (secure_delete).
+func TestRedactionLeavesNoTrace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "belfry.db")
+	s, a, room := historyRoom(t, path, 1)
+	const secret = "zebra-launch-code-7f3a9c"
+	m := &belfry.Message{ID: "00000000-0000-4000-8000-00000000beef", AccountID: a.ID, RoomID: room.RoomID,
+		Sender:  belfry.Sender{ID: "user-history", Type: belfry.MemberUser},
+		Content: strings.Repeat(secret+" ", 20), Created: time.Now()}
+	if err := s.PostMessage(t.Context(), m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RedactMessage(t.Context(), a.ID, room, m.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{path, path + "-wal"} {
+		b, err := os.ReadFile(name)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := bytes.Count(b, []byte(secret)); n > 0 {
+			t.Errorf("%s holds the redacted content %d times; want none", filepath.Base(name), n)
+		}
 	}
 }

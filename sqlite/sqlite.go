@@ -41,10 +41,12 @@ type Store struct {
 func Open(path string) (*Store, error) {
 	ctx := context.Background()
 	// The writer does not checkpoint: the checkpointer does, beside it (see
-	// checkpoint.go).
+	// checkpoint.go). secure_delete zeroes the bytes that a delete or an
+	// update frees, so that a redacted or expired message is gone from the
+	// file, not merely unreachable.
 	w, err := sql.Open("sqlite", dsn(path,
 		"_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"+
-			"&_pragma=wal_autocheckpoint(0)"))
+			"&_pragma=wal_autocheckpoint(0)&_pragma=secure_delete(ON)"))
 	if err != nil {
 		return nil, err
 	}
