@@ -203,7 +203,24 @@ func (s *Service) redact(ctx context.Context, accountID string, t Thread, messag
 }
 
 // ExportMessages returns a page of an account's messages, oldest first, for
-// an operator's compliance export.
+// an operator's compliance export: NotFound when the account is not live,
+// or has no such room or conversation as f names.
 func (s *Service) ExportMessages(ctx context.Context, f MessageFilter, p Page) ([]*Message, error) {
+	if f.Thread.RoomID != "" && f.Thread.ConversationID != "" {
+		return nil, Errorf(BadRequest, "an export covers one room or one conversation, not both")
+	}
+	if _, err := s.Store.Account(ctx, "", f.AccountID); err != nil {
+		return nil, err
+	}
+	var err error
+	switch {
+	case f.Thread.RoomID != "":
+		_, err = s.Store.Room(ctx, f.AccountID, f.Thread.RoomID)
+	case f.Thread.ConversationID != "":
+		_, err = s.Store.ListConversationMembers(ctx, f.AccountID, f.Thread.ConversationID)
+	}
+	if err != nil {
+		return nil, err
+	}
 	return s.Store.ListMessages(ctx, f, p)
 }
