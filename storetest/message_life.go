@@ -170,6 +170,11 @@ func messageChanges(s belfry.Store, a *belfry.Account, u *belfry.User) []audited
 			_, err := s.RedactMessage(ctx, a.ID, th, m.ID, at(7))
 			return err
 		}},
+		{"QueueRetention", func(ctx context.Context) error {
+			_, err := s.QueueRetention(ctx, []*belfry.Job{{ID: newID(), Kind: belfry.KindRetention, AccountID: a.ID,
+				Ref: a.ID, Status: belfry.JobQueued, Due: at(8), Created: at(8)}})
+			return err
+		}},
 		{"DeleteExpiredMessages", func(ctx context.Context) error {
 			_, err := s.DeleteExpiredMessages(ctx, a.ID, belfry.RetentionCutoff{Conversations: at(8)}, 10)
 			return err

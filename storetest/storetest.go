@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) belfry.Store) {
 		{"Rooms", roomTests},
 		{"Memberships", membershipTests},
 		{"Messages", messageTests},
+		{"Retention", retentionTests},
 		{"Keys", keyTests},
 		{"Paging", pagingTests},
 		{"Lifecycle", lifecycleTests},
