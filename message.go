@@ -157,6 +157,9 @@ func (s *Service) post(ctx context.Context, accountID string, t Thread, userID, 
 	if err != nil {
 		return nil, err
 	}
+	if u.Registration == Suspended {
+		return nil, Errorf(Forbidden, "user %s is suspended and cannot post", u.ID)
+	}
 	m := &Message{
 		ID: s.newID(), AccountID: accountID, RoomID: t.RoomID, ConversationID: t.ConversationID,
 		Sender:  Sender{ID: u.ID, Type: MemberUser, Name: u.DisplayName, Email: u.Email},

@@ -207,3 +207,42 @@ func messageCalls(e *env, team, userID, room *string) []auditedCall {
 		}},
 	}
 }
+
+// TestPostRules checks the rules of posting, which the web app will call:
+// members only, content of 1 to 4,096 characters, no suspended user.
+func TestPostRules(t *testing.T) {
+	e := newEnv(t)
+	account, room, _ := messageRoom(e)
+	ctx := context.Background()
+	ana := e.user(account, "ana2@example.com")
+	bob := aws.ToString(e.user(account, "bob@example.com").UserId)
+	member := aws.ToString(ana.UserId)
+	if _, err := e.chime.CreateRoomMembership(ctx, &chime.CreateRoomMembershipInput{
+		AccountId: &account, RoomId: &room, MemberId: &member}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, user, content string
+		want                belfry.Kind
+	}{
+		{"not a member", bob, "hi", belfry.Forbidden},
+		{"blank", member, "  \n", belfry.BadRequest},
+		{"too long", member, strings.Repeat("é", belfry.MaxMessageLength+1), belfry.BadRequest},
+		{"unknown user", "6f1c1f0e-0000-4000-8000-000000000000", "hi", belfry.NotFound},
+	} {
+		if _, err := e.svc.PostRoomMessage(ctx, account, room, tc.user, tc.content); belfry.ErrorKind(err) != tc.want {
+			t.Errorf("PostRoomMessage(%s) = %v; want kind %v", tc.name, err, tc.want)
+		}
+	}
+	if _, err := e.svc.PostRoomMessage(ctx, account, room, member, strings.Repeat("é", belfry.MaxMessageLength)); err != nil {
+		t.Errorf("PostRoomMessage(4,096 characters) = %v", err)
+	}
+	// Releasing the account's domain suspends its users (an
+	// EnterpriseDirectory account's cannot be suspended one by one).
+	if err := e.operatorCall("DELETE", "/_belfry/domains/example.com", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.PostRoomMessage(ctx, account, room, member, "hi"); belfry.ErrorKind(err) != belfry.Forbidden {
+		t.Errorf("PostRoomMessage(suspended) = %v; want Forbidden", err)
+	}
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -16,16 +15,10 @@ import (
 // kept an hour past its last day is kept as the policy says.
 const defaultRetentionInterval = time.Hour
 
-// bindRetention registers the retention sweep's flag, checked like the
-// purge's.
+// bindRetention registers the retention sweep's flag.
 func (c *Config) bindRetention(fs *flag.FlagSet) {
-	c.RetentionInterval = c.envDuration("BELFRY_RETENTION_INTERVAL", defaultRetentionInterval)
-	if c.RetentionInterval <= 0 {
-		c.envErrs = append(c.envErrs, fmt.Errorf("BELFRY_RETENTION_INTERVAL=%s must be positive", c.RetentionInterval))
-		c.RetentionInterval = defaultRetentionInterval
-	}
-	fs.Var(positiveDuration{&c.RetentionInterval}, "retention-interval",
-		"how often messages past their account's retention policy are looked for and deleted (BELFRY_RETENTION_INTERVAL)")
+	c.bindInterval(fs, &c.RetentionInterval, "retention-interval", "BELFRY_RETENTION_INTERVAL", defaultRetentionInterval,
+		"how often messages past their account's retention policy are looked for and deleted")
 }
 
 // setUpRetention runs message retention (DECISIONS.md): a sweep that
@@ -42,26 +35,19 @@ func (s *server) setUpRetention(svc *belfry.Service, log *slog.Logger) {
 
 // retentionSweep returns the background loop that queues retention jobs
 // at start and every interval, and wakes the worker when it queued some.
+// A failed sweep is logged and tried again at the next tick.
 func retentionSweep(svc *belfry.Service, worker *queue.Worker, interval time.Duration, log *slog.Logger) func(context.Context) error {
-	return func(ctx context.Context) error {
-		tick := time.NewTicker(interval)
-		defer tick.Stop()
-		for {
-			n, err := svc.ScheduleRetention(ctx)
-			switch {
-			case ctx.Err() != nil:
-				return ctx.Err()
-			case err != nil:
-				log.Error("queueing message retention failed; trying again later", "error", err)
-			case n > 0:
-				log.Info("queued message retention", "accounts", n)
-				worker.Kick()
-			}
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-tick.C:
-			}
+	return every(interval, func(ctx context.Context) error {
+		n, err := svc.ScheduleRetention(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil:
+			log.Error("queueing message retention failed; trying again later", "error", err)
+		case n > 0:
+			log.Info("queued message retention", "accounts", n)
+			worker.Kick()
 		}
-	}
+		return nil
+	})
 }
