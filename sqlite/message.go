@@ -102,8 +102,11 @@ func (s *Store) ListMessages(ctx context.Context, f belfry.MessageFilter, p belf
 	q := `SELECT ` + messageColumns + ` FROM messages WHERE account_id = ? AND seq > ?`
 	args := []any{f.AccountID, p.After}
 	if f.Thread != (belfry.Thread{}) {
+		// The unary + keeps SQLite off the account's index, so that it
+		// reads the thread's (thread, seq) index instead of all of the
+		// account's messages.
 		col, id := threadColumn(f.Thread)
-		q += ` AND ` + col + ` = ?`
+		q = `SELECT ` + messageColumns + ` FROM messages WHERE +account_id = ? AND seq > ? AND ` + col + ` = ?`
 		args = append(args, id)
 	}
 	if !f.Since.IsZero() {
