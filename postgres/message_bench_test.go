@@ -8,6 +8,7 @@ import (
 
 	"github.com/belfryhq/belfry"
 	"github.com/belfryhq/belfry/internal/pgtest"
+	"github.com/belfryhq/belfry/storetest"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -50,27 +51,7 @@ func seedHistory(b *testing.B, s belfry.Store, u string, n int) *belfry.Room {
 	b.Helper()
 	ctx := context.Background()
 	now := time.Now()
-	a := &belfry.Account{AwsAccountID: "100000000001", ID: "acc-history", Name: "History", Type: belfry.Team,
-		Created: now, DefaultLicense: belfry.Pro, Status: belfry.AccountActive}
-	user := &belfry.User{ID: "user-history", AccountID: a.ID, Email: "ana@example.com", License: belfry.Pro,
-		Type: belfry.PrivateUser, Registration: belfry.Registered, RegisteredOn: now, PersonalPIN: "1234567890"}
-	r := &belfry.Room{ID: "room-history", AccountID: a.ID, Name: "History", Created: now, Updated: now}
-	err := s.CreateAccount(ctx, a)
-	if err == nil {
-		_, err = s.ClaimDomain(ctx, a.ID, "example.com", belfry.EnterpriseLWA)
-	}
-	if err == nil {
-		err = s.CreateUser(ctx, user)
-	}
-	if err == nil {
-		_, err = s.CreateRoom(ctx, r)
-	}
-	if err == nil {
-		err = s.CreateMembership(ctx, a.ID, &belfry.Membership{RoomID: r.ID, Member: belfry.Member{ID: user.ID}, Role: belfry.RoleMember, Updated: now})
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
+	a, r, user := storetest.SeedRoom(b, s)
 	conn, err := pgx.Connect(ctx, u)
 	if err != nil {
 		b.Fatal(err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/belfryhq/belfry"
 	"github.com/belfryhq/belfry/sqlite"
+	"github.com/belfryhq/belfry/storetest"
 )
 
 // historyRoom opens a store at path with one room of account a whose one
@@ -24,28 +25,7 @@ func historyRoom(tb testing.TB, path string, n int) (*sqlite.Store, *belfry.Acco
 	tb.Helper()
 	ctx := context.Background()
 	s := open(tb, path)
-	a := &belfry.Account{AwsAccountID: "100000000001", ID: "acc-history", Name: "History", Type: belfry.Team,
-		Created: time.Now(), DefaultLicense: belfry.Pro, SupportedLicenses: []belfry.License{belfry.Pro},
-		Status: belfry.AccountActive}
-	u := &belfry.User{ID: "user-history", AccountID: a.ID, Email: "ana@example.com", License: belfry.Pro,
-		Type: belfry.PrivateUser, Registration: belfry.Registered, RegisteredOn: time.Now(), PersonalPIN: "1234567890"}
-	r := &belfry.Room{ID: "room-history", AccountID: a.ID, Name: "History", Created: time.Now(), Updated: time.Now()}
-	err := s.CreateAccount(ctx, a)
-	if err == nil {
-		_, err = s.ClaimDomain(ctx, a.ID, "example.com", belfry.EnterpriseLWA)
-	}
-	if err == nil {
-		err = s.CreateUser(ctx, u)
-	}
-	if err == nil {
-		_, err = s.CreateRoom(ctx, r)
-	}
-	if err == nil {
-		err = s.CreateMembership(ctx, a.ID, &belfry.Membership{RoomID: r.ID, Member: belfry.Member{ID: u.ID}, Role: belfry.RoleMember, Updated: time.Now()})
-	}
-	if err != nil {
-		tb.Fatal(err)
-	}
+	a, r, u := storetest.SeedRoom(tb, s)
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=foreign_keys(ON)")
 	if err != nil {
 		tb.Fatal(err)
