@@ -14,6 +14,10 @@ type JobKind string
 const (
 	// KindMail is an invitation e-mail (Mail).
 	KindMail JobKind = "mail"
+	// KindRetention is a sweep of one account's expired messages
+	// (ApplyRetention). An account has one such job, which the periodic
+	// ScheduleRetention queues again once it has run.
+	KindRetention JobKind = "retention"
 )
 
 // JobStatus is where a job stands.

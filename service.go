@@ -14,6 +14,9 @@ type Store interface {
 	UserStore
 	RoomStore
 	MembershipStore
+	MessageStore
+	ConversationStore
+	RetentionStore
 	KeyStore
 	JobStore
 	LifecycleStore

@@ -124,6 +124,8 @@ func auditedCalls(e *env) (calls []auditedCall, team, userID *string) {
 			return err
 		}},
 	}
+	// Messages first: roomCalls ends by deleting the room.
+	calls = append(calls, messageCalls(e, team, userID, &room)...)
 	calls = append(calls, roomCalls(team, &room, userID, e)...)
 	calls = append(calls, accountCalls(e, team, e.enterprise("directory", "example.net"))...)
 	calls = append(calls, userCalls(e, team, userID)...)

@@ -24,6 +24,8 @@ func chimeHandlers() map[string]handler {
 		"BatchCreateRoomMembership": batchCreateRoomMembership,
 		"UpdateRoomMembership":      updateRoomMembership,
 		"DeleteRoomMembership":      deleteRoomMembership,
+		"RedactRoomMessage":         redactRoomMessage,
+		"RedactConversationMessage": redactConversationMessage,
 
 		"UpdateAccount":         updateAccount,
 		"DeleteAccount":         deleteAccount,
@@ -55,7 +57,7 @@ var notYetSupported = []string{
 	"DisassociatePhoneNumberFromUser", "GetBot", "GetEventsConfiguration", "GetGlobalSettings",
 	"GetPhoneNumber", "GetPhoneNumberOrder", "GetPhoneNumberSettings", "ListBots",
 	"ListPhoneNumberOrders", "ListPhoneNumbers", "ListSupportedPhoneNumberCountries",
-	"PutEventsConfiguration", "RedactConversationMessage", "RedactRoomMessage",
+	"PutEventsConfiguration",
 	"RegenerateSecurityToken", "RestorePhoneNumber", "SearchAvailablePhoneNumbers", "UpdateBot",
 	"UpdateGlobalSettings", "UpdatePhoneNumber", "UpdatePhoneNumberSettings",
 }

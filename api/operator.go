@@ -54,6 +54,8 @@ func (s *Server) serveOperator(c *call) (int, error) {
 		out, err = s.listAudit(c)
 	case route == "GET jobs":
 		out, err = s.listJobs(c)
+	case route == "GET messages":
+		out, err = s.exportMessages(c)
 	case strings.HasPrefix(route, "DELETE domains/"):
 		out, err = s.releaseDomain(c, strings.TrimPrefix(route, "DELETE domains/"))
 	case strings.HasPrefix(route, "POST accounts/") && strings.HasSuffix(route, "/restore"):

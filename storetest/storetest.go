@@ -49,6 +49,8 @@ func Run(t *testing.T, open func(t *testing.T) belfry.Store) {
 		{"Memberships", membershipTests},
 		{"RoomChanges", roomChangeTests},
 		{"MembershipBatches", membershipBatchTests},
+		{"Messages", messageTests},
+		{"Retention", retentionTests},
 		{"Keys", keyTests},
 		{"Paging", pagingTests},
 		{"Lifecycle", lifecycleTests},

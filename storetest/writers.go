@@ -21,6 +21,7 @@ var readOnly = map[string]string{
 	"Account":           "reads an account",
 	"User":              "reads a user",
 	"Room":              "reads a room",
+	"Message":           "reads a message",
 	"Key":               "reads an access key",
 	"InviteByToken":     "reads an invite and its user for the accept page",
 	"DomainAccount":     "reads the account that holds a domain",

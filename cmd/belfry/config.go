@@ -39,6 +39,8 @@ type Config struct {
 	MailRetryFirst time.Duration
 
 	PurgeInterval time.Duration
+	// RetentionInterval is how often message retention sweeps.
+	RetentionInterval time.Duration
 
 	envErrs []error
 
@@ -149,6 +151,7 @@ func (c *Config) bindServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.MailTemplates, "mail-templates", env("BELFRY_MAIL_TEMPLATES", ""), "directory of templates that override the invitation e-mail's (BELFRY_MAIL_TEMPLATES)")
 	fs.DurationVar(&c.MailRetryFirst, "mail-retry-first", c.envDuration("BELFRY_MAIL_RETRY_FIRST", 30*time.Second), "delay before the first retry of a failed delivery; later ones double (BELFRY_MAIL_RETRY_FIRST)")
 	c.bindPurge(fs)
+	c.bindRetention(fs)
 	fs.StringVar(&c.LogLevel, "log-level", env("BELFRY_LOG_LEVEL", "info"), "log level: debug, info (logs every request), warn or error (BELFRY_LOG_LEVEL)")
 }
 

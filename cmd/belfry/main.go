@@ -50,6 +50,8 @@ func run(ctx context.Context, args []string) error {
 		return invitationsCommand(ctx, args)
 	case "jobs":
 		return jobsCommand(ctx, args)
+	case "messages":
+		return messagesCommand(ctx, args)
 	case "accounts":
 		return accountsCommand(ctx, args)
 	case "audit":
@@ -74,4 +76,6 @@ const usage = `usage:
   belfry invitations list [--account-id ID]           list undelivered invitations with their accept links
   belfry jobs list [--kind K] [--failed] [--status S] [--account-id ID]
                                                       list the job queue: pending, retrying and failed jobs, and why
+  belfry messages export ACCOUNT_ID [--room ID | --conversation ID] [--since RFC3339]
+                                                      print an account's messages as JSON lines, oldest first
 `

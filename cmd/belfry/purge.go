@@ -15,16 +15,22 @@ import (
 // past their 90 days. Purging late by an hour harms no one.
 const defaultPurgeInterval = time.Hour
 
-// bindPurge registers the purge's flag. Its environment variable is checked
-// here, like the flag, so that a zero or negative interval stops the start.
+// bindPurge registers the purge's flag.
 func (c *Config) bindPurge(fs *flag.FlagSet) {
-	c.PurgeInterval = c.envDuration("BELFRY_PURGE_INTERVAL", defaultPurgeInterval)
-	if c.PurgeInterval <= 0 {
-		c.envErrs = append(c.envErrs, fmt.Errorf("BELFRY_PURGE_INTERVAL=%s must be positive", c.PurgeInterval))
-		c.PurgeInterval = defaultPurgeInterval
+	c.bindInterval(fs, &c.PurgeInterval, "purge-interval", "BELFRY_PURGE_INTERVAL", defaultPurgeInterval,
+		"how often deleted accounts past their 90 days are purged")
+}
+
+// bindInterval registers the flag of a background worker's interval,
+// whose environment variable env is checked here, like the flag, so that a
+// zero or negative interval stops the start.
+func (c *Config) bindInterval(fs *flag.FlagSet, d *time.Duration, name, env string, def time.Duration, usage string) {
+	*d = c.envDuration(env, def)
+	if *d <= 0 {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%s must be positive", env, *d))
+		*d = def
 	}
-	fs.Var(positiveDuration{&c.PurgeInterval}, "purge-interval",
-		"how often deleted accounts past their 90 days are purged (BELFRY_PURGE_INTERVAL)")
+	fs.Var(positiveDuration{d}, name, usage+" ("+env+")")
 }
 
 // positiveDuration is a flag.Value that refuses durations that are not
@@ -58,11 +64,17 @@ func (p positiveDuration) Set(s string) error {
 // stops when its context ends. A failed round is logged and retried at the
 // next tick: the accounts and messages wait, which loses nothing.
 func purgeWorker(svc *belfry.Service, interval time.Duration, log *slog.Logger) func(context.Context) error {
+	return every(interval, func(ctx context.Context) error { return purgeRound(ctx, svc, log) })
+}
+
+// every returns a background worker that runs round at once and then every
+// interval, until ctx ends or round returns an error, which it returns.
+func every(interval time.Duration, round func(context.Context) error) func(context.Context) error {
 	return func(ctx context.Context) error {
 		tick := time.NewTicker(interval)
 		defer tick.Stop()
 		for {
-			if err := purgeRound(ctx, svc, log); err != nil {
+			if err := round(ctx); err != nil {
 				return err
 			}
 			select {

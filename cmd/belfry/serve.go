@@ -109,6 +109,7 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 		return nil, err
 	}
 	s.background = append(s.background, purgeWorker(svc, cfg.PurgeInterval, log))
+	s.setUpRetention(svc, log)
 	chime := api.New(api.Config{Service: svc, Root: root, Logger: log})
 	pages := console.New(console.Config{
 		Service: svc, SessionKey: sessionKey(root), Secure: strings.HasPrefix(cfg.PublicURL, "https:"), Logger: log,
