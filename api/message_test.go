@@ -246,3 +246,19 @@ func TestPostRules(t *testing.T) {
 		t.Errorf("PostRoomMessage(suspended) = %v; want Forbidden", err)
 	}
 }
+
+// DeleteRoom takes the room's messages with it, for good (DECISIONS.md).
+func TestDeleteRoomDeletesMessages(t *testing.T) {
+	e := newEnv(t)
+	account, room, msgs := messageRoom(e)
+	_, err := e.chime.DeleteRoom(context.Background(), &chime.DeleteRoomInput{AccountId: aws.String(account), RoomId: aws.String(room)})
+	if err != nil {
+		t.Fatalf("DeleteRoom() = %v", err)
+	}
+	for _, m := range msgs {
+		got, err := e.svc.Store.Message(context.Background(), m.AccountID, m.Thread(), m.ID)
+		if belfry.ErrorKind(err) != belfry.NotFound {
+			t.Errorf("message %s after DeleteRoom: %+v, %v; want NotFound", m.ID, got, err)
+		}
+	}
+}
