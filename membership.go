@@ -50,8 +50,23 @@ type MembershipStore interface {
 	// (MembershipFacts): its NotFound and LimitExceeded errors, and
 	// Conflict when the member is already in the room.
 	CreateMembership(ctx context.Context, accountID string, m *Membership) error
+	// CreateMemberships adds the memberships of items to room roomID of
+	// account accountID, in one transaction, as PlanMemberships decides
+	// from what the store reads in it (MembershipBatchFacts): each item
+	// that may not be made gets its Err and the others are made. It returns
+	// only what fails the whole call: NotFound for the room, or the
+	// store's own failures.
+	CreateMemberships(ctx context.Context, accountID, roomID string, items []*MembershipItem) error
 	// ListMemberships returns a page of a room's memberships.
 	ListMemberships(ctx context.Context, roomID string, p Page) ([]*Membership, error)
+	// UpdateMembership lets apply change the membership of member memberID
+	// in room roomID of account accountID, in one transaction, and returns
+	// it as stored, its member filled in: NotFound when the member is not
+	// in such a room, or apply's error.
+	UpdateMembership(ctx context.Context, accountID, roomID, memberID string, apply func(*Membership) error) (*Membership, error)
+	// DeleteMembership removes member memberID from room roomID of account
+	// accountID: NotFound when the member is not in such a room.
+	DeleteMembership(ctx context.Context, accountID, roomID, memberID string) error
 }
 
 // CreateRoomMembership adds a user of the room's own account to a room
@@ -85,6 +100,50 @@ func (s *Service) ListRoomMemberships(ctx context.Context, accountID, roomID str
 	return s.Store.ListMemberships(ctx, r.ID, p)
 }
 
+// UpdateRoomMembership changes a user's role in a room of an Enterprise
+// account and answers the membership with a new UpdatedTimestamp
+// (chime-behaviour.md §3.3). role is "" when the call gives none: the role
+// stays.
+func (s *Service) UpdateRoomMembership(ctx context.Context, accountID, roomID, memberID string, role Role) (*Membership, error) {
+	r, err := s.GetRoom(ctx, accountID, roomID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	AuditNote(ctx, r.AccountID, "changed the role of member "+memberID+" in room "+r.Name, r.ID, memberID)
+	return s.Store.UpdateMembership(ctx, r.AccountID, r.ID, memberID, func(m *Membership) error {
+		if err := PlanRoleChange(m, role, now); err != nil {
+			return err
+		}
+		AuditNote(ctx, "", "made member "+memberID+" of room "+r.Name+" "+string(m.Role), r.ID, memberID)
+		return nil
+	})
+}
+
+// PlanRoleChange decides UpdateRoomMembership for m as stored: only a user's
+// role changes (chime-behaviour.md §3.3: "only for user IDs"), so a bot's
+// or a webhook's is BadRequest. The role stays when role is "", and the
+// membership's UpdatedTimestamp becomes now either way.
+func PlanRoleChange(m *Membership, role Role, now time.Time) error {
+	if m.Member.Type != MemberUser {
+		return Errorf(BadRequest, "member %s of room %s is a %s; only a user's role can change", m.Member.ID, m.RoomID, m.Member.Type)
+	}
+	m.Role = orDefault(role, m.Role)
+	m.Updated = now
+	return nil
+}
+
+// DeleteRoomMembership removes a member, user or bot, from a room of an
+// Enterprise account.
+func (s *Service) DeleteRoomMembership(ctx context.Context, accountID, roomID, memberID string) error {
+	r, err := s.GetRoom(ctx, accountID, roomID)
+	if err != nil {
+		return err
+	}
+	AuditNote(ctx, r.AccountID, "removed member "+memberID+" from room "+r.Name, r.ID, memberID)
+	return s.Store.DeleteMembership(ctx, r.AccountID, r.ID, memberID)
+}
+
 // MembershipFacts is what a store reads, inside the transaction that adds a
 // membership, for PlanMembership to decide on.
 type MembershipFacts struct {
@@ -98,19 +157,24 @@ type MembershipFacts struct {
 	// RoomMembers is how many members the room has; MemberRooms how many
 	// rooms the candidate is in.
 	RoomMembers, MemberRooms int
+	// InRoom says whether the member is in the room already.
+	InRoom bool
 }
 
 // PlanMembership decides whether m may be made in a room of account
 // accountID, given f, and fills m.Member from f.Candidate when it may. Only
 // the room's own account's users may join it (DECISIONS.md, rooms and
-// members), and neither the room nor the member may pass its limit. Both
-// stores call it inside the membership's transaction.
+// members), once (DECISIONS.md: already a member is a Conflict), and
+// neither the room nor the member may pass its limit. Both stores call it
+// inside the membership's transaction.
 func PlanMembership(accountID string, m *Membership, f MembershipFacts) error {
 	switch {
 	case f.Candidate == nil || f.Candidate.Type != MemberUser || f.Candidate.AccountID != accountID:
 		return Errorf(NotFound, "member %s not found in account %s", m.Member.ID, accountID)
 	case f.RoomAccount != accountID:
 		return Errorf(NotFound, "room %s not found in account %s", m.RoomID, accountID)
+	case f.InRoom:
+		return Errorf(Conflict, "member %s is already in room %s", m.Member.ID, m.RoomID)
 	case f.RoomMembers >= MaxMembersPerRoom:
 		return Errorf(LimitExceeded, "room %s has %d members, the most it can have", m.RoomID, f.RoomMembers)
 	case f.MemberRooms >= MaxMembershipsPerUser:

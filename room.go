@@ -2,6 +2,7 @@ package belfry
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -43,6 +44,39 @@ type RoomStore interface {
 	Room(ctx context.Context, accountID, id string) (*Room, error)
 	// ListRooms returns a page of the account's rooms that match f.
 	ListRooms(ctx context.Context, accountID string, f RoomFilter, p Page) ([]*Room, error)
+	// UpdateRoom lets apply change room id of account accountID, in one
+	// transaction, and returns the room as stored: NotFound when there is
+	// no such room, or apply's error.
+	UpdateRoom(ctx context.Context, accountID, id string, apply func(*Room) error) (*Room, error)
+	// DeleteRoom deletes room id of account accountID and everything in
+	// it, memberships included, for good: NotFound when there is no such
+	// room.
+	DeleteRoom(ctx context.Context, accountID, id string) error
+}
+
+// RoomName checks a room's name as CreateRoom and UpdateRoom take it and
+// returns it trimmed. A name that is blank once trimmed is refused
+// (DECISIONS.md, rooms once they hold conversations): every Room in every
+// answer carries a name people can read.
+func RoomName(name string) (string, error) {
+	if err := CheckName("Name", name); err != nil {
+		return "", err
+	}
+	trimmed := strings.TrimSpace(name)
+	if trimmed == "" {
+		return "", Errorf(BadRequest, "Name must not be blank; a room needs a name people can read")
+	}
+	return trimmed, nil
+}
+
+// PlanRoomUpdate decides UpdateRoom for r as stored: its new name, when
+// the call gives one (name is "" when it does not), and its new
+// UpdatedTimestamp, which every UpdateRoom bumps (chime-behaviour.md §3.3).
+func PlanRoomUpdate(r *Room, name string, now time.Time) {
+	if name != "" {
+		r.Name = name
+	}
+	r.Updated = now
 }
 
 // PlanRoom decides CreateRoom for r, given the room that r's account made
@@ -80,7 +114,8 @@ func (s *Service) enterprise(ctx context.Context, id string) (*Account, error) {
 // CreateRoom makes a room, or returns the room that an earlier call with the
 // same client request token made.
 func (s *Service) CreateRoom(ctx context.Context, accountID, name, clientToken string) (*Room, error) {
-	if err := CheckName("Name", name); err != nil {
+	name, err := RoomName(name)
+	if err != nil {
 		return nil, err
 	}
 	a, err := s.enterprise(ctx, accountID)
@@ -90,7 +125,7 @@ func (s *Service) CreateRoom(ctx context.Context, accountID, name, clientToken s
 	c, _ := CallerFrom(ctx)
 	now := s.now()
 	r := &Room{
-		ID: s.newID(), AccountID: a.ID, Name: strings.TrimSpace(name), CreatedBy: c.ARN,
+		ID: s.newID(), AccountID: a.ID, Name: name, CreatedBy: c.ARN,
 		Created: now, Updated: now, ClientToken: clientToken,
 	}
 	noteRoom(ctx, r)
@@ -111,4 +146,40 @@ func (s *Service) ListRooms(ctx context.Context, accountID string, f RoomFilter,
 		return nil, err
 	}
 	return s.Store.ListRooms(ctx, accountID, f, p)
+}
+
+// UpdateRoom renames a room of an Enterprise account. name is nil when the
+// call gives no Name: the room keeps its name, and its UpdatedTimestamp is
+// bumped all the same, as for any update.
+func (s *Service) UpdateRoom(ctx context.Context, accountID, roomID string, name *string) (*Room, error) {
+	var newName string
+	if name != nil {
+		var err error
+		if newName, err = RoomName(*name); err != nil {
+			return nil, err
+		}
+	}
+	a, err := s.enterprise(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	AuditNote(ctx, a.ID, "updated room "+roomID, roomID)
+	return s.Store.UpdateRoom(ctx, a.ID, roomID, func(r *Room) error {
+		was := r.Name
+		PlanRoomUpdate(r, newName, now)
+		AuditNote(ctx, "", fmt.Sprintf("updated room %q: name %q", was, r.Name), r.ID)
+		return nil
+	})
+}
+
+// DeleteRoom deletes a room of an Enterprise account with its memberships,
+// webhooks and messages, for good (chime-behaviour.md §3.3).
+func (s *Service) DeleteRoom(ctx context.Context, accountID, roomID string) error {
+	r, err := s.GetRoom(ctx, accountID, roomID)
+	if err != nil {
+		return err
+	}
+	AuditNote(ctx, r.AccountID, "deleted room "+r.Name, r.ID)
+	return s.Store.DeleteRoom(ctx, r.AccountID, r.ID)
 }

@@ -34,3 +34,22 @@ func TestPlanRoom(t *testing.T) {
 		})
 	}
 }
+
+func TestRoomName(t *testing.T) {
+	for _, tt := range []struct {
+		name, want, wantText string
+	}{
+		{"Standup", "Standup", ""},
+		{"  Daily standup  ", "Daily standup", ""},
+		{"", "", "Name must not be blank"},
+		{" ", "", "Name must not be blank"},
+		{"\u00a0\u3000", "", "Name must not be blank"},
+		{"new\nline", "", "line feed"},
+	} {
+		got, err := RoomName(tt.name)
+		wantPlanError(t, "RoomName("+tt.name+")", err, BadRequest, tt.wantText)
+		if got != tt.want {
+			t.Errorf("RoomName(%q) = %q; want %q", tt.name, got, tt.want)
+		}
+	}
+}

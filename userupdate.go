@@ -39,6 +39,24 @@ type UserChange struct {
 	Err   error
 }
 
+// Plan decides, inside the store's transaction, what the change does to
+// u, the user as stored (nil when account accountID has no user c.ID): it
+// reports whether the store writes u, changed, and whether the user's
+// queued jobs end with the change (EndsUserJobs). A change that cannot be
+// made leaves its reason in c.Err and nothing to write.
+func (c *UserChange) Plan(accountID string, u *User) (write, endJobs bool) {
+	if u == nil {
+		c.Err = Errorf(NotFound, "user %s not found in account %s", c.ID, accountID)
+		return false, false
+	}
+	was := u.Registration
+	if err := c.Apply(u); err != nil {
+		c.Err = err
+		return false, false
+	}
+	return true, EndsUserJobs(was, u.Registration)
+}
+
 // UserError is why one item of a batch call failed; the batch went on.
 type UserError struct {
 	UserID string

@@ -56,3 +56,30 @@ func TestDeletable(t *testing.T) {
 		})
 	}
 }
+
+func TestUserChangePlan(t *testing.T) {
+	suspend := func(u *User) error { u.Registration = Suspended; return nil }
+	refuse := func(*User) error { return Errorf(BadRequest, "no") }
+	for _, tt := range []struct {
+		name               string
+		user               *User
+		apply              func(*User) error
+		wantWrite, wantEnd bool
+		wantKind           Kind
+		wantErr            bool
+	}{
+		{"no such user", nil, suspend, false, false, NotFound, true},
+		{"refused", &User{ID: "u", Registration: Registered}, refuse, false, false, BadRequest, true},
+		{"suspends", &User{ID: "u", Registration: Registered}, suspend, true, true, 0, false},
+		{"suspended already", &User{ID: "u", Registration: Suspended}, suspend, true, false, 0, false},
+	} {
+		c := &UserChange{ID: "u", Apply: tt.apply}
+		write, end := c.Plan("acct", tt.user)
+		if write != tt.wantWrite || end != tt.wantEnd || (c.Err != nil) != tt.wantErr {
+			t.Errorf("%s: Plan() = %v, %v, err %v; want %v, %v, error %v", tt.name, write, end, c.Err, tt.wantWrite, tt.wantEnd, tt.wantErr)
+		}
+		if tt.wantErr && ErrorKind(c.Err) != tt.wantKind {
+			t.Errorf("%s: error kind %v, want %v", tt.name, ErrorKind(c.Err), tt.wantKind)
+		}
+	}
+}

@@ -125,9 +125,39 @@ func auditedCalls(e *env) (calls []auditedCall, team, userID *string) {
 		}},
 	}
 	calls = append(calls, messageCalls(e, team, userID, &room)...)
+	calls = append(calls, roomCalls(team, &room, userID, e)...)
 	calls = append(calls, accountCalls(e, team, e.enterprise("directory", "example.net"))...)
 	calls = append(calls, userCalls(e, team, userID)...)
 	return append(calls, lifecycleCalls(e, team)...), team, userID
+}
+
+// roomCalls change room room of account team and user userID's membership
+// in it in every way the API can, then delete the room.
+func roomCalls(team, room, userID *string, e *env) []auditedCall {
+	return []auditedCall{
+		{"UpdateRoom", func(ctx context.Context) error {
+			_, err := e.chime.UpdateRoom(ctx, &chime.UpdateRoomInput{AccountId: team, RoomId: room, Name: aws.String("ops two")})
+			return err
+		}},
+		{"UpdateRoomMembership", func(ctx context.Context) error {
+			_, err := e.chime.UpdateRoomMembership(ctx, &chime.UpdateRoomMembershipInput{AccountId: team, RoomId: room,
+				MemberId: userID, Role: types.RoomMembershipRoleAdministrator})
+			return err
+		}},
+		{"DeleteRoomMembership", func(ctx context.Context) error {
+			_, err := e.chime.DeleteRoomMembership(ctx, &chime.DeleteRoomMembershipInput{AccountId: team, RoomId: room, MemberId: userID})
+			return err
+		}},
+		{"BatchCreateRoomMembership", func(ctx context.Context) error {
+			out, err := e.chime.BatchCreateRoomMembership(ctx, &chime.BatchCreateRoomMembershipInput{AccountId: team, RoomId: room,
+				MembershipItemList: []types.MembershipItem{{MemberId: userID}}})
+			return batchError(err, out)
+		}},
+		{"DeleteRoom", func(ctx context.Context) error {
+			_, err := e.chime.DeleteRoom(ctx, &chime.DeleteRoomInput{AccountId: team, RoomId: room})
+			return err
+		}},
+	}
 }
 
 // accountCalls change account team's name and settings, and the sign-in
@@ -235,8 +265,9 @@ func (e *env) operatorCall(method, path, body string, out any) error {
 	return nil
 }
 
-// batchError returns err, or an error naming the per-user errors of a
-// batch call's output: a batch whose users all fail changes nothing.
+// batchError returns err, or an error naming the per-user or per-member
+// errors of a batch call's output: a batch whose items all fail changes
+// nothing.
 func batchError(err error, out any) error {
 	if err != nil {
 		return err
@@ -249,6 +280,10 @@ func batchError(err error, out any) error {
 		errs = o.UserErrors
 	case *chime.BatchUnsuspendUserOutput:
 		errs = o.UserErrors
+	case *chime.BatchCreateRoomMembershipOutput:
+		for _, me := range o.Errors {
+			errs = append(errs, types.UserError{UserId: me.MemberId, ErrorCode: me.ErrorCode, ErrorMessage: me.ErrorMessage})
+		}
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("user errors: %s: %s", errs[0].ErrorCode, aws.ToString(errs[0].ErrorMessage))

@@ -19,6 +19,12 @@ func chimeHandlers() map[string]handler {
 		"CreateRoomMembership": createRoomMembership,
 		"ListRoomMemberships":  listRoomMemberships,
 
+		"UpdateRoom":                updateRoom,
+		"DeleteRoom":                deleteRoom,
+		"BatchCreateRoomMembership": batchCreateRoomMembership,
+		"UpdateRoomMembership":      updateRoomMembership,
+		"DeleteRoomMembership":      deleteRoomMembership,
+
 		"RedactRoomMessage":         redactRoomMessage,
 		"RedactConversationMessage": redactConversationMessage,
 
@@ -46,14 +52,13 @@ func chimeHandlers() map[string]handler {
 // does not carry out yet. Handling one means moving it from here to
 // chimeHandlers.
 var notYetSupported = []string{
-	"AssociatePhoneNumberWithUser", "BatchCreateRoomMembership", "BatchDeletePhoneNumber",
+	"AssociatePhoneNumberWithUser", "BatchDeletePhoneNumber",
 	"BatchUpdatePhoneNumber", "CreateBot", "CreateMeetingDialOut", "CreatePhoneNumberOrder",
-	"DeleteEventsConfiguration", "DeletePhoneNumber", "DeleteRoom", "DeleteRoomMembership",
+	"DeleteEventsConfiguration", "DeletePhoneNumber",
 	"DisassociatePhoneNumberFromUser", "GetBot", "GetEventsConfiguration", "GetGlobalSettings",
 	"GetPhoneNumber", "GetPhoneNumberOrder", "GetPhoneNumberSettings", "ListBots",
 	"ListPhoneNumberOrders", "ListPhoneNumbers", "ListSupportedPhoneNumberCountries",
 	"PutEventsConfiguration",
 	"RegenerateSecurityToken", "RestorePhoneNumber", "SearchAvailablePhoneNumbers", "UpdateBot",
-	"UpdateGlobalSettings", "UpdatePhoneNumber", "UpdatePhoneNumberSettings", "UpdateRoom",
-	"UpdateRoomMembership",
+	"UpdateGlobalSettings", "UpdatePhoneNumber", "UpdatePhoneNumberSettings",
 }

@@ -45,3 +45,15 @@ func listRooms(s *Server, c *call) (any, error) {
 	}
 	return out, nil
 }
+
+func updateRoom(s *Server, c *call) (any, error) {
+	r, err := s.svc.UpdateRoom(c.ctx(), c.labels["accountId"], c.labels["roomId"], optional[string](c.in, "Name"))
+	if err != nil {
+		return nil, err
+	}
+	return struct{ Room *wireRoom }{toWireRoom(r)}, nil
+}
+
+func deleteRoom(s *Server, c *call) (any, error) {
+	return nil, s.svc.DeleteRoom(c.ctx(), c.labels["accountId"], c.labels["roomId"])
+}

@@ -45,6 +45,9 @@ func TestRoomsNeedEnterprise(t *testing.T) {
 			return err
 		},
 	}
+	for name, call := range roomChangesOf(e, team) {
+		calls[name] = call
+	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
 			fe := wantErr[*types.ForbiddenException](t, call())

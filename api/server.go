@@ -273,18 +273,30 @@ func (s *Server) healthz(c *call) int {
 	return http.StatusOK
 }
 
-// readyz answers 200 when the store answers, so a load balancer sends
-// traffic only to replicas that can serve it.
+// readyz answers 200 when the store can serve requests, writes included
+// (belfry.Store's Ping), so a load balancer sends traffic only to replicas that can
+// serve it. A 503 says why in one line, such as "not ready: writes fail:
+// the disk is full", in the store's safe words; the detail goes to the log.
 func (s *Server) readyz(c *call) int {
 	ctx, cancel := context.WithTimeout(c.r.Context(), 2*time.Second)
 	defer cancel()
 	status, text := http.StatusOK, "ready\n"
 	if err := s.svc.Ping(ctx); err != nil {
-		status, text = http.StatusServiceUnavailable, "store unavailable\n"
+		status, text = http.StatusServiceUnavailable, "not ready: "+readiness(err)+"\n"
 		s.log.Error("readiness check failed", "error", err)
 	}
 	c.w.Header().Set("Content-Type", "text/plain")
 	c.w.WriteHeader(status)
 	io.WriteString(c.w, text)
 	return status
+}
+
+// readiness is why a failed Ping makes the server unready: the message of a
+// Belfry error, or, for a store that gave no reason, that it does not answer.
+func readiness(err error) string {
+	var e *belfry.Error
+	if errors.As(err, &e) && e.Message != "" {
+		return e.Message
+	}
+	return "the store does not answer"
 }

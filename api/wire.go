@@ -155,7 +155,7 @@ func toWireInvite(i *belfry.Invite) wireInvite {
 
 type wireRoom struct {
 	RoomID           string    `json:"RoomId,omitempty"`
-	Name             string    `json:"Name,omitempty"`
+	Name             string    `json:"Name"`
 	AccountID        string    `json:"AccountId,omitempty"`
 	CreatedBy        string    `json:"CreatedBy,omitempty"`
 	CreatedTimestamp timestamp `json:"CreatedTimestamp,omitzero"`

@@ -18,15 +18,26 @@ const (
 	// the count of its members stays true until the insert commits.
 	lockRoomQuery = `SELECT account_id FROM rooms WHERE id = $1 FOR NO KEY UPDATE`
 	// membershipCountsQuery runs after the locks, as a statement of its
-	// own, so that it counts what their previous holders committed.
+	// own, so that it counts what their previous holders committed, and
+	// sees whether the member is in the room already.
 	membershipCountsQuery = `SELECT (SELECT count(*) FROM memberships WHERE room_id = $1),
-		(SELECT count(*) FROM memberships WHERE member_id = $2)`
+		(SELECT count(*) FROM memberships WHERE member_id = $2),
+		EXISTS (SELECT 1 FROM memberships WHERE room_id = $1 AND member_id = $2)`
 	insertMembershipQuery = `INSERT INTO memberships (room_id, member_id, member_type, role, invited_by, updated)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq`
-	listMembershipsQuery = `SELECT m.seq, m.room_id, m.member_id, m.member_type, m.role, m.invited_by, m.updated,
-		coalesce(u.email, ''), coalesce(u.display_name, ''), coalesce(u.account_id, '')
+	// membershipColumns reads a membership m with its member, a user u
+	// joined on it when it is one.
+	membershipColumns = `m.seq, m.room_id, m.member_id, m.member_type, m.role, m.invited_by, m.updated,
+		coalesce(u.email, ''), coalesce(u.display_name, ''), coalesce(u.account_id, '')`
+	listMembershipsQuery = `SELECT ` + membershipColumns + `
 		FROM memberships m LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
 		WHERE m.room_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3`
+	// lockMembershipQuery reads the membership of member $2 in room $1 of
+	// account $3 and locks its row until the change is stored.
+	lockMembershipQuery = `SELECT ` + membershipColumns + `
+		FROM memberships m JOIN rooms r ON r.id = m.room_id AND r.account_id = $3
+		LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+		WHERE m.room_id = $1 AND m.member_id = $2 FOR NO KEY UPDATE OF m`
 )
 
 // CreateMembership adds m to its room, a room of account accountID, in one
@@ -70,7 +81,7 @@ func readMembershipFacts(f *belfry.MembershipFacts, m *belfry.Membership) *batch
 		return optional(r.QueryRow().Scan(&f.RoomAccount), new(bool)) // no room leaves RoomAccount empty
 	})
 	b.queue(membershipCountsQuery, []any{m.RoomID, m.Member.ID}, func(r pgx.BatchResults) error {
-		return internal(r.QueryRow().Scan(&f.RoomMembers, &f.MemberRooms))
+		return internal(r.QueryRow().Scan(&f.RoomMembers, &f.MemberRooms, &f.InRoom))
 	})
 	return b
 }
@@ -85,6 +96,36 @@ func optional(err error, found *bool) error {
 	return internal(err)
 }
 
+// UpdateMembership lets apply change the membership of member memberID in
+// room roomID of account accountID, then writes its role and update time,
+// in one transaction that holds the membership's row lock.
+func (s *Store) UpdateMembership(ctx context.Context, accountID, roomID, memberID string, apply func(*belfry.Membership) error) (*belfry.Membership, error) {
+	var m *belfry.Membership
+	err := s.write(ctx, func(tx pgx.Tx) (err error) {
+		if m, err = scanMembership(tx.QueryRow(ctx, lockMembershipQuery, roomID, memberID, accountID)); err != nil {
+			return notFound(err, "member %s not found in room %s", memberID, roomID)
+		}
+		if err := apply(m); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE memberships SET role = $1, updated = $2 WHERE seq = $3`,
+			string(m.Role), ts(m.Updated), m.Seq)
+		return internal(err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// DeleteMembership removes member memberID from room roomID of account
+// accountID.
+func (s *Store) DeleteMembership(ctx context.Context, accountID, roomID, memberID string) error {
+	return s.change(ctx, `DELETE FROM memberships WHERE room_id = $1 AND member_id = $2
+		AND room_id IN (SELECT id FROM rooms WHERE account_id = $3)`, []any{roomID, memberID, accountID},
+		affected("member %s not found in room %s", memberID, roomID))
+}
+
 // ListMemberships returns a page of a room's memberships in the order they
 // were made, each with its member filled in.
 func (s *Store) ListMemberships(ctx context.Context, roomID string, p belfry.Page) ([]*belfry.Membership, error) {
@@ -95,13 +136,21 @@ func (s *Store) ListMemberships(ctx context.Context, roomID string, p belfry.Pag
 	defer rows.Close()
 	list := make([]*belfry.Membership, 0, capacity(p))
 	for rows.Next() {
-		m := new(belfry.Membership)
-		err := rows.Scan(&m.Seq, &m.RoomID, &m.Member.ID, &m.Member.Type, &m.Role, &m.InvitedBy,
-			timeCol{&m.Updated}, &m.Member.Email, &m.Member.FullName, &m.Member.AccountID)
+		m, err := scanMembership(rows)
 		if err != nil {
 			return nil, internal(err)
 		}
 		list = append(list, m)
 	}
 	return list, internal(rows.Err())
+}
+
+func scanMembership(row pgx.Row) (*belfry.Membership, error) {
+	m := new(belfry.Membership)
+	err := row.Scan(&m.Seq, &m.RoomID, &m.Member.ID, &m.Member.Type, &m.Role, &m.InvitedBy,
+		timeCol{&m.Updated}, &m.Member.Email, &m.Member.FullName, &m.Member.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
 }

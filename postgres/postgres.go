@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/internal/readiness"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -27,6 +28,8 @@ var _ belfry.Store = (*Store)(nil)
 // Store is a belfry.Store kept in a PostgreSQL database.
 type Store struct {
 	pool *pgxpool.Pool
+	// ready tracks whether writes work, for Ping (see ready.go).
+	ready readiness.Writes
 }
 
 // Open connects to the database at url (postgres://user@host:port/db?...,
@@ -51,12 +54,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: open %s@%s/%s: %w", cfg.ConnConfig.User, cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
 	}
-	return &Store{pool: pool}, nil
-}
-
-// Ping reports whether the database answers.
-func (s *Store) Ping(ctx context.Context) error {
-	return s.pool.Ping(ctx)
+	s := &Store{pool: pool}
+	s.startReadiness()
+	return s, nil
 }
 
 // Close closes the pool's connections, waiting for those in use.

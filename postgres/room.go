@@ -102,6 +102,38 @@ func (s *Store) ListRooms(ctx context.Context, accountID string, f belfry.RoomFi
 	return list, internal(rows.Err())
 }
 
+// UpdateRoom lets apply change room id of account accountID, then writes
+// its name and update time, in one transaction that holds the room's row
+// lock, so that two updates on two replicas cannot lose one another's
+// change.
+func (s *Store) UpdateRoom(ctx context.Context, accountID, id string, apply func(*belfry.Room) error) (*belfry.Room, error) {
+	var r *belfry.Room
+	err := s.write(ctx, func(tx pgx.Tx) (err error) {
+		row := tx.QueryRow(ctx, `SELECT `+roomColumns+` FROM rooms r WHERE r.id = $1 AND r.account_id = $2 FOR NO KEY UPDATE`,
+			id, accountID)
+		if r, err = scanRoom(row); err != nil {
+			return notFound(err, "room %s not found in account %s", id, accountID)
+		}
+		if err := apply(r); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE rooms SET name = $1, updated = $2 WHERE id = $3`, r.Name, ts(r.Updated), r.ID)
+		return internal(err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// DeleteRoom deletes room id of account accountID. The rows that belong to
+// the room, its memberships first, go with it by their foreign keys' ON
+// DELETE CASCADE, in the same statement.
+func (s *Store) DeleteRoom(ctx context.Context, accountID, id string) error {
+	return s.change(ctx, `DELETE FROM rooms WHERE id = $1 AND account_id = $2`, []any{id, accountID},
+		affected("room %s not found in account %s", id, accountID))
+}
+
 func scanRoom(row pgx.Row) (*belfry.Room, error) {
 	r := new(belfry.Room)
 	err := row.Scan(&r.Seq, &r.ID, &r.AccountID, &r.Name, &r.CreatedBy,

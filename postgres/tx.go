@@ -76,6 +76,7 @@ func (s *Store) attempts(ctx context.Context, attempt func(ev *belfry.AuditEvent
 	for n := 1; ; n++ {
 		var seq int64
 		err := attempt(ev, &seq)
+		s.ready.Wrote(err)
 		var again *runAgain
 		switch {
 		case err == nil:

@@ -35,20 +35,18 @@ func (s *Store) UpdateUsers(ctx context.Context, accountID string, changes []*be
 }
 
 // updateUser1 carries out one change of UpdateUsers. It returns only the
-// store's own failures; the change's own go in c.Err. A user it suspends
-// loses its queued mail.
+// store's own failures; the change's own go in c.Err. What the change
+// does is belfry.UserChange.Plan's to decide.
 func updateUser1(ctx context.Context, tx pgx.Tx, accountID string, c *belfry.UserChange) error {
 	u, err := scanUser(tx.QueryRow(ctx, lockUserQuery, c.ID, accountID))
 	if errors.Is(err, pgx.ErrNoRows) {
-		c.Err = belfry.Errorf(belfry.NotFound, "user %s not found in account %s", c.ID, accountID)
-		return nil
+		u, err = nil, nil
 	}
 	if err != nil {
 		return internal(err)
 	}
-	was := u.Registration
-	if err := c.Apply(u); err != nil {
-		c.Err = err
+	changed, endJobs := c.Plan(accountID, u)
+	if !changed {
 		return nil
 	}
 	_, err = tx.Exec(ctx, updateUserQuery, u.DisplayName, string(u.License), string(u.Type), string(u.Registration),
@@ -57,7 +55,7 @@ func updateUser1(ctx context.Context, tx pgx.Tx, accountID string, c *belfry.Use
 	if err != nil {
 		return userError(err, u)
 	}
-	if belfry.EndsUserJobs(was, u.Registration) {
+	if endJobs {
 		if _, err := tx.Exec(ctx, cancelUserJobsQuery, u.ID, belfry.CancelSuspended, nil); err != nil {
 			return internal(err)
 		}

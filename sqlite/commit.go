@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"runtime"
+	"sync"
 
 	"github.com/belfryhq/belfry"
 )
@@ -34,46 +35,96 @@ type committer struct {
 	queue chan *pending
 	stop  chan struct{}
 	idle  chan struct{}
+	// mu guards closed. A write holds it shared from its check of closed
+	// until it is in the queue, so that once Close has set closed under
+	// mu, no write can slip into the queue after the loop has drained it.
+	mu     sync.RWMutex
+	closed bool
 }
+
+// errClosed answers a write that reaches a closed store, instead of letting
+// it wait for a commit loop that no longer runs.
+var errClosed = &belfry.Error{Kind: belfry.Unavailable, Message: "the store is closed; the write was not made"}
 
 func (s *Store) startCommitter() {
 	s.c = committer{queue: make(chan *pending, maxGroup), stop: make(chan struct{}), idle: make(chan struct{})}
 	go s.commitLoop()
 }
 
-func (s *Store) stopCommitter() {
-	close(s.c.stop)
+// stopCommitter refuses new writes, then stops the loop, which answers the
+// writes still queued with errClosed. It reports whether the committer was
+// running, so that a second Close does nothing.
+func (s *Store) stopCommitter() bool {
+	s.c.mu.Lock()
+	was := !s.c.closed
+	s.c.closed = true
+	s.c.mu.Unlock()
+	if was {
+		close(s.c.stop)
+	}
 	<-s.c.idle
+	return was
+}
+
+// enqueue hands p to the commit loop, unless the store is closed or ctx
+// ends first.
+func (c *committer) enqueue(ctx context.Context, p *pending) error {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.closed {
+		return errClosed
+	}
+	select {
+	case c.queue <- p:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (s *Store) commitLoop() {
 	defer close(s.c.idle)
 	group := make([]*pending, 0, maxGroup)
-	busy := false
 	for {
-		select {
-		case p := <-s.c.queue:
-			group = append(group[:0], p)
-		case <-s.c.stop:
+		var open bool
+		if group, open = s.gather(group[:0], len(group) > 1); !open {
+			s.refuseQueued()
 			return
 		}
-		if busy {
-			// Writes are arriving together: let the ones about to be
-			// queued get there before this group closes.
-			runtime.Gosched()
-		}
-	gather:
-		for len(group) < maxGroup {
-			select {
-			case p := <-s.c.queue:
-				group = append(group, p)
-			default:
-				break gather
-			}
-		}
-		busy = len(group) > 1
 		s.commitGroup(group)
+		s.boundWAL()
 	}
+}
+
+// gather waits for the next write and adds to it those queued behind it,
+// up to maxGroup. busy says the last group had company: writes are arriving
+// together, so the ones about to be queued are let in before the group
+// closes. It reports false once the store is closing, which then commits
+// nothing more, even with writes queued.
+func (s *Store) gather(group []*pending, busy bool) ([]*pending, bool) {
+	select {
+	case <-s.c.stop:
+		return group, false
+	default:
+	}
+	select {
+	case p := <-s.c.queue:
+		group = append(group, p)
+	case <-s.c.stop:
+		return group, false
+	}
+	if busy {
+		runtime.Gosched()
+	}
+	for len(group) < maxGroup {
+		select {
+		case p := <-s.c.queue:
+			group = append(group, p)
+		default:
+			return group, true
+		}
+	}
+	return group, true
 }
 
 // write runs fn in a write transaction, shared with the writes queued
@@ -82,10 +133,8 @@ func (s *Store) commitLoop() {
 // the change is committed, or undone.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	p := &pending{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	select {
-	case s.c.queue <- p:
-	case <-ctx.Done():
-		return ctx.Err()
+	if err := s.c.enqueue(ctx, p); err != nil {
+		return err
 	}
 	// Once queued, the write is waited for even if ctx ends: it may be
 	// committed already, and the caller must not report it as undone.
@@ -101,7 +150,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 func (s *Store) commitGroup(group []*pending) {
 	tx, err := s.w.BeginTx(context.Background(), nil)
 	if err != nil {
-		finish(group, fmt.Errorf("sqlite: begin: %w", err))
+		s.failGroup(group, fmt.Errorf("sqlite: begin: %w", err))
 		return
 	}
 	shared := len(group) > 1
@@ -111,13 +160,14 @@ func (s *Store) commitGroup(group []*pending) {
 	}
 	if !shared && results[0] != nil {
 		tx.Rollback()
-		finish(group, results[0])
+		s.failGroup(group, results[0])
 		return
 	}
 	if err := tx.Commit(); err != nil {
-		finish(group, fmt.Errorf("sqlite: commit: %w", err))
+		s.failGroup(group, fmt.Errorf("sqlite: commit: %w", err))
 		return
 	}
+	s.ready.Wrote(nil)
 	for i, p := range group {
 		p.done <- results[i]
 	}
@@ -152,7 +202,23 @@ func (s *Store) apply(tx *sql.Tx, p *pending, shared bool) error {
 	return err
 }
 
-func finish(group []*pending, err error) {
+// refuseQueued answers the writes left in the queue once the store is
+// closing. Nothing can join the queue any more (see committer.mu).
+func (s *Store) refuseQueued() {
+	for {
+		select {
+		case p := <-s.c.queue:
+			p.done <- errClosed
+		default:
+			return
+		}
+	}
+}
+
+// failGroup answers every write of group with err, and tells the readiness
+// check, which counts err if the storage failed.
+func (s *Store) failGroup(group []*pending, err error) {
+	s.ready.Wrote(err)
 	for _, p := range group {
 		p.done <- err
 	}

@@ -13,17 +13,27 @@ const (
 	// account: belfry.PlanMembership decides who may join.
 	memberUserQuery = `SELECT email, display_name, account_id FROM users WHERE id = ?1`
 	// membershipRoomQuery answers, for room ?1 and member ?2, the room's
-	// account (NULL if there is no such room), how many members the room has
-	// and how many rooms the member is in.
+	// account (NULL if there is no such room), how many members the room has,
+	// how many rooms the member is in and whether the member is in the room.
 	membershipRoomQuery = `SELECT (SELECT account_id FROM rooms WHERE id = ?1),
 		(SELECT count(*) FROM memberships WHERE room_id = ?1),
-		(SELECT count(*) FROM memberships WHERE member_id = ?2)`
+		(SELECT count(*) FROM memberships WHERE member_id = ?2),
+		EXISTS (SELECT 1 FROM memberships WHERE room_id = ?1 AND member_id = ?2)`
 	insertMembershipQuery = `INSERT INTO memberships (room_id, member_id, member_type, role, invited_by, updated)
 		VALUES (?, ?, ?, ?, ?, ?)`
-	listMembershipsQuery = `SELECT m.seq, m.room_id, m.member_id, m.member_type, m.role, m.invited_by, m.updated,
-		coalesce(u.email, ''), coalesce(u.display_name, ''), coalesce(u.account_id, '')
+	// membershipColumns reads a membership m with its member, a user u
+	// joined on it when it is one.
+	membershipColumns = `m.seq, m.room_id, m.member_id, m.member_type, m.role, m.invited_by, m.updated,
+		coalesce(u.email, ''), coalesce(u.display_name, ''), coalesce(u.account_id, '')`
+	listMembershipsQuery = `SELECT ` + membershipColumns + `
 		FROM memberships m LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
 		WHERE m.room_id = ?1 AND m.seq > ?2 ORDER BY m.seq LIMIT ?3`
+	// membershipQuery reads the membership of member ?2 in room ?1 of
+	// account ?3.
+	membershipQuery = `SELECT ` + membershipColumns + `
+		FROM memberships m JOIN rooms r ON r.id = m.room_id AND r.account_id = ?3
+		LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+		WHERE m.room_id = ?1 AND m.member_id = ?2`
 )
 
 // CreateMembership adds m to its room, a room of account accountID, in one
@@ -62,9 +72,41 @@ func (s *Store) membershipFacts(ctx context.Context, tx *sql.Tx, m *belfry.Membe
 	}
 	var roomAccount sql.NullString
 	err = tx.StmtContext(ctx, s.st.membershipRoom).QueryRowContext(ctx, m.RoomID, m.Member.ID).
-		Scan(&roomAccount, &f.RoomMembers, &f.MemberRooms)
+		Scan(&roomAccount, &f.RoomMembers, &f.MemberRooms, &f.InRoom)
 	f.RoomAccount = roomAccount.String
 	return f, internal(err)
+}
+
+// UpdateMembership lets apply change the membership of member memberID in
+// room roomID of account accountID, then writes its role and update time,
+// in one transaction.
+func (s *Store) UpdateMembership(ctx context.Context, accountID, roomID, memberID string, apply func(*belfry.Membership) error) (*belfry.Membership, error) {
+	var m *belfry.Membership
+	err := s.write(ctx, func(tx *sql.Tx) (err error) {
+		if m, err = scanMembership(tx.QueryRowContext(ctx, membershipQuery, roomID, memberID, accountID)); err != nil {
+			return notFound(err, "member %s not found in room %s", memberID, roomID)
+		}
+		if err := apply(m); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE memberships SET role = ?, updated = ? WHERE seq = ?`,
+			string(m.Role), micros(m.Updated), m.Seq)
+		return internal(err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// DeleteMembership removes member memberID from room roomID of account
+// accountID.
+func (s *Store) DeleteMembership(ctx context.Context, accountID, roomID, memberID string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE room_id = ?1 AND member_id = ?2
+			AND room_id IN (SELECT id FROM rooms WHERE account_id = ?3)`, roomID, memberID, accountID)
+		return affected(res, err, "member %s not found in room %s", memberID, roomID)
+	})
 }
 
 // ListMemberships returns a page of a room's memberships in the order they
@@ -77,13 +119,21 @@ func (s *Store) ListMemberships(ctx context.Context, roomID string, p belfry.Pag
 	defer rows.Close()
 	list := make([]*belfry.Membership, 0, capacity(p))
 	for rows.Next() {
-		m := new(belfry.Membership)
-		err := rows.Scan(&m.Seq, &m.RoomID, &m.Member.ID, &m.Member.Type, &m.Role, &m.InvitedBy,
-			timeCol{&m.Updated}, &m.Member.Email, &m.Member.FullName, &m.Member.AccountID)
+		m, err := scanMembership(rows)
 		if err != nil {
 			return nil, internal(err)
 		}
 		list = append(list, m)
 	}
 	return list, internal(rows.Err())
+}
+
+func scanMembership(row scanner) (*belfry.Membership, error) {
+	m := new(belfry.Membership)
+	err := row.Scan(&m.Seq, &m.RoomID, &m.Member.ID, &m.Member.Type, &m.Role, &m.InvitedBy,
+		timeCol{&m.Updated}, &m.Member.Email, &m.Member.FullName, &m.Member.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
 }

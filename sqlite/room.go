@@ -94,6 +94,37 @@ func (s *Store) ListRooms(ctx context.Context, accountID string, f belfry.RoomFi
 	return list, internal(rows.Err())
 }
 
+// UpdateRoom lets apply change room id of account accountID, then writes
+// its name and update time, in one transaction.
+func (s *Store) UpdateRoom(ctx context.Context, accountID, id string, apply func(*belfry.Room) error) (*belfry.Room, error) {
+	var r *belfry.Room
+	err := s.write(ctx, func(tx *sql.Tx) (err error) {
+		row := tx.QueryRowContext(ctx, `SELECT `+roomColumns+` FROM rooms r WHERE r.id = ? AND r.account_id = ?`, id, accountID)
+		if r, err = scanRoom(row); err != nil {
+			return notFound(err, "room %s not found in account %s", id, accountID)
+		}
+		if err := apply(r); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE rooms SET name = ?, updated = ? WHERE id = ?`, r.Name, micros(r.Updated), r.ID)
+		return internal(err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// DeleteRoom deletes room id of account accountID. The rows that belong to
+// the room, its memberships first, go with it by their foreign keys' ON
+// DELETE CASCADE, in the same statement.
+func (s *Store) DeleteRoom(ctx context.Context, accountID, id string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM rooms WHERE id = ? AND account_id = ?`, id, accountID)
+		return affected(res, err, "room %s not found in account %s", id, accountID)
+	})
+}
+
 func scanRoom(row scanner) (*belfry.Room, error) {
 	r := new(belfry.Room)
 	err := row.Scan(&r.Seq, &r.ID, &r.AccountID, &r.Name, &r.CreatedBy,

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/internal/readiness"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -32,6 +33,8 @@ type Store struct {
 	c  committer
 	ac accountCache
 	ck checkpointer
+	// ready tracks whether writes work, for Ping (see ready.go).
+	ready readiness.Writes
 }
 
 // Open opens the SQLite database at path, creating the file if there is none,
@@ -39,14 +42,20 @@ type Store struct {
 // survives the process being killed, which is what Belfry promises; a power
 // cut may lose the last commits, never the file's consistency.
 func Open(path string) (*Store, error) {
+	return open(path, walLimit)
+}
+
+// open is Open with the WAL kept under walBytes (see checkpoint.go).
+func open(path string, walBytes int64) (*Store, error) {
 	ctx := context.Background()
 	// The writer does not checkpoint: the checkpointer does, beside it (see
-	// checkpoint.go). secure_delete zeroes the bytes that a delete or an
-	// update frees, so that a redacted or expired message is gone from the
-	// file, not merely unreachable.
+	// checkpoint.go). The writer starts the WAL over after a checkpoint,
+	// and then truncates it to journal_size_limit. secure_delete zeroes the
+	// bytes that a delete or an update frees, so that a redacted or expired
+	// message is gone from the file, not merely unreachable.
 	w, err := sql.Open("sqlite", dsn(path,
 		"_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"+
-			"&_pragma=wal_autocheckpoint(0)&_pragma=secure_delete(ON)"))
+			fmt.Sprintf("&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(%d)&_pragma=secure_delete(ON)", walBytes)))
 	if err != nil {
 		return nil, err
 	}
@@ -67,31 +76,40 @@ func Open(path string) (*Store, error) {
 	if err := s.st.prepare(ctx, w, r); err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, errors.Join(err, s.st.close(), r.Close(), w.Close()))
 	}
-	if err := s.startCheckpointer(path); err != nil {
+	if err := s.startCheckpointer(path, walBytes); err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, errors.Join(err, s.st.close(), r.Close(), w.Close()))
 	}
+	s.startReadiness()
 	s.startCommitter()
 	return s, nil
 }
 
-// dsn is the modernc.org/sqlite data source name for the file at path. The
-// path is escaped because the driver opens it as a URI (file:...), where ?,
-// # and % would otherwise mean something. busy_timeout covers other
-// processes, such as an operator's command, holding the file.
+// lockWait is how long a connection waits for a lock that another
+// connection holds, such as the checkpointer's, before it fails as busy.
+const lockWait = 5 * time.Second
+
+// dsn is the modernc.org/sqlite data source name for the file at path,
+// whose connections wait up to lockWait for a lock.
 func dsn(path, params string) string {
-	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(5000)&" + params
+	return dsnWaiting(path, lockWait, params)
 }
 
-// Ping reports whether the store can answer a query.
-func (s *Store) Ping(ctx context.Context) error {
-	var one int
-	return s.r.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
+// dsnWaiting is dsn with connections that wait up to wait for a lock. The
+// path is escaped because the driver opens it as a URI (file:...), where ?,
+// # and % would otherwise mean something.
+func dsnWaiting(path string, wait time.Duration, params string) string {
+	return "file:" + (&url.URL{Path: path}).EscapedPath() +
+		fmt.Sprintf("?_pragma=busy_timeout(%d)&", wait.Milliseconds()) + params
 }
 
 // Close closes the statements and both pools, readers first, so that the
-// writer is the last connection and leaves the WAL checkpointed.
+// writer is the last connection and leaves the WAL checkpointed. Writes
+// still queued, and any write after Close, fail with kind Unavailable. A
+// second Close does nothing.
 func (s *Store) Close() error {
-	s.stopCommitter()
+	if !s.stopCommitter() {
+		return nil
+	}
 	s.stopCheckpointer()
 	err := s.st.close()
 	return errors.Join(err, s.r.Close(), s.w.Close())

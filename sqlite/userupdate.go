@@ -30,20 +30,18 @@ func (s *Store) UpdateUsers(ctx context.Context, accountID string, changes []*be
 }
 
 // updateUser1 carries out one change of UpdateUsers. It returns only the
-// store's own failures; the change's own go in c.Err. A user it suspends
-// loses its queued jobs (belfry.EndsUserJobs).
+// store's own failures; the change's own go in c.Err. What the change
+// does is belfry.UserChange.Plan's to decide.
 func updateUser1(ctx context.Context, tx *sql.Tx, read, write *sql.Stmt, accountID string, c *belfry.UserChange) error {
 	u, err := scanUser(read.QueryRowContext(ctx, c.ID, accountID))
 	if errors.Is(err, sql.ErrNoRows) {
-		c.Err = belfry.Errorf(belfry.NotFound, "user %s not found in account %s", c.ID, accountID)
-		return nil
+		u, err = nil, nil
 	}
 	if err != nil {
 		return internal(err)
 	}
-	was := u.Registration
-	if err := c.Apply(u); err != nil {
-		c.Err = err
+	changed, endJobs := c.Plan(accountID, u)
+	if !changed {
 		return nil
 	}
 	_, err = write.ExecContext(ctx, u.DisplayName, string(u.License), string(u.Type), string(u.Registration),
@@ -52,7 +50,7 @@ func updateUser1(ctx context.Context, tx *sql.Tx, read, write *sql.Stmt, account
 	if err != nil {
 		return userError(err, u)
 	}
-	if belfry.EndsUserJobs(was, u.Registration) {
+	if endJobs {
 		if err := cancelJobs(ctx, tx, cancelUserJobsQuery, belfry.CancelSuspended, time.Time{}, sql.Named("user", u.ID)); err != nil {
 			return err
 		}

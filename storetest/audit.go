@@ -81,6 +81,7 @@ func auditedChanges(t *testing.T, s belfry.Store) []auditedChange {
 	var changes []auditedChange
 	changes = append(changes, resourceChanges(s, a, u)...)
 	changes = append(changes, messageChanges(s, a, u)...)
+	changes = append(changes, roomChanges(s, a, u)...)
 	changes = append(changes, mailChanges(s, team)...)
 	return append(changes, lifecycleChanges(s, a, team)...)
 }
@@ -123,6 +124,38 @@ func resourceChanges(s belfry.Store, a *belfry.Account, u *belfry.User) []audite
 			_, err := s.ServerSecret(ctx, "audit-test", []byte("0123456789abcdef0123456789abcdef"))
 			return err
 		}},
+	}
+}
+
+// roomChanges makes a room of account a, adds user u to it in a batch,
+// changes u's role and the room's name, removes u and deletes the room.
+func roomChanges(s belfry.Store, a *belfry.Account, u *belfry.User) []auditedChange {
+	r := newRoom(a, "Standup", "")
+	return []auditedChange{
+		{"CreateRoom", func(ctx context.Context) error {
+			_, err := s.CreateRoom(ctx, r)
+			return err
+		}},
+		{"CreateMemberships", func(ctx context.Context) error {
+			items := batchOf(r, u)
+			if err := s.CreateMemberships(ctx, a.ID, r.ID, items); err != nil {
+				return err
+			}
+			return items[0].Err
+		}},
+		{"UpdateMembership", func(ctx context.Context) error {
+			_, err := s.UpdateMembership(ctx, a.ID, r.ID, u.ID, func(m *belfry.Membership) error {
+				m.Role = belfry.RoleAdministrator
+				return nil
+			})
+			return err
+		}},
+		{"UpdateRoom", func(ctx context.Context) error {
+			_, err := s.UpdateRoom(ctx, a.ID, r.ID, rename("Daily standup", 8))
+			return err
+		}},
+		{"DeleteMembership", func(ctx context.Context) error { return s.DeleteMembership(ctx, a.ID, r.ID, u.ID) }},
+		{"DeleteRoom", func(ctx context.Context) error { return s.DeleteRoom(ctx, a.ID, r.ID) }},
 	}
 }
 

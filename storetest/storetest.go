@@ -47,6 +47,8 @@ func Run(t *testing.T, open func(t *testing.T) belfry.Store) {
 		{"Acceptance", acceptTests},
 		{"Rooms", roomTests},
 		{"Memberships", membershipTests},
+		{"RoomChanges", roomChangeTests},
+		{"MembershipBatches", membershipBatchTests},
 		{"Messages", messageTests},
 		{"Retention", retentionTests},
 		{"Keys", keyTests},

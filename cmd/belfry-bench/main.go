@@ -7,6 +7,12 @@
 // read as a share of what the machine allows.
 //
 //	go run ./cmd/belfry-bench [-duration 10s] [-clients 32] [-only CreateUser,ListUsers]
+//
+// The soak scenario runs only when named: CreateUser for a few minutes,
+// with a line every 10 s of throughput and of the WAL's and database's
+// sizes, to show that both stay flat under sustained writes.
+//
+//	go run ./cmd/belfry-bench -only soak [-soak 3m] [-soak-every 10s]
 package main
 
 import (
@@ -25,7 +31,9 @@ import (
 func main() {
 	duration := flag.Duration("duration", 10*time.Second, "how long each scenario runs")
 	clients := flag.Int("clients", 32, "concurrent clients")
-	only := flag.String("only", "", "comma-separated scenarios to run (default all): floor, CreateUser, InviteUsers50, InviteUsers50+smtp, InviteUsers50+slowsmtp, InviteUsers50+downsmtp, CreateRoomMembership, ListUsers1k, ListUsers100k")
+	only := flag.String("only", "", "comma-separated scenarios to run (default all but soak): floor, CreateUser, InviteUsers50, InviteUsers50+smtp, InviteUsers50+slowsmtp, InviteUsers50+downsmtp, CreateRoomMembership, ListUsers1k, ListUsers100k, soak")
+	soakFor := flag.Duration("soak", 3*time.Minute, "how long the soak scenario runs")
+	soakEvery := flag.Duration("soak-every", 10*time.Second, "how often the soak scenario prints a line")
 	listUsers := flag.Int("list-users", 100_000, "users in the large account for ListUsers100k")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	db := new(database)
@@ -45,14 +53,15 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*duration, *clients, *only, *listUsers, db); err != nil {
+	sk := &soak{duration: *soakFor, every: *soakEvery, clients: *clients, sqlite: !db.postgres()}
+	if err := run(*duration, *clients, *only, *listUsers, db, sk); err != nil {
 		fmt.Fprintln(os.Stderr, "belfry-bench:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(duration time.Duration, clients int, only string, listUsers int, db *database) error {
+func run(duration time.Duration, clients int, only string, listUsers int, db *database, sk *soak) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "belfry-bench-")
 	if err != nil {
@@ -83,7 +92,13 @@ func run(duration time.Duration, clients int, only string, listUsers int, db *da
 		results = append(results, r)
 		fmt.Fprintf(os.Stderr, "  done: %s\n", sc.name)
 	}
-	report(results, db)
+	if len(results) > 0 {
+		report(results, db)
+	}
+	if strings.Contains(","+only+",", ",soak,") {
+		sk.dir = dir
+		return sk.run(ctx, b.createUser("soak"))
+	}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,9 +14,9 @@ import (
 
 func (b *bench) scenarios(dir string, bigAccount int) []scenario {
 	var (
-		userAccount, teamAccount, roomAccount string
-		rooms, members                        []string
-		small, big                            string
+		teamAccount, roomAccount string
+		rooms, members           []string
+		small, big               string
 	)
 	return []scenario{
 		{
@@ -27,19 +28,7 @@ func (b *bench) scenarios(dir string, bigAccount int) []scenario {
 				return err
 			},
 		},
-		{
-			name: "CreateUser",
-			setup: func(ctx context.Context) (err error) {
-				userAccount, err = b.account(ctx, "bench-create-user", "example.com")
-				return err
-			},
-			do: func(ctx context.Context, c, n int) error {
-				_, err := b.belfry[c].CreateUser(ctx, &chime.CreateUserInput{
-					AccountId: aws.String(userAccount), Email: aws.String(fmt.Sprintf("u%d-%d@example.com", c, n)),
-				})
-				return err
-			},
-		},
+		b.createUser("CreateUser"),
 		{
 			name: "InviteUsers50",
 			setup: func(ctx context.Context) (err error) {
@@ -87,6 +76,25 @@ func (b *bench) scenarios(dir string, bigAccount int) []scenario {
 				return err
 			},
 			do: listScenario(b, &big),
+		},
+	}
+}
+
+// createUser is the CreateUser scenario: users with addresses of a claimed
+// domain, in an Enterprise account of their own, made by setup.
+func (b *bench) createUser(name string) scenario {
+	var account string
+	return scenario{
+		name: name,
+		setup: func(ctx context.Context) (err error) {
+			account, err = b.account(ctx, "bench-"+strings.ToLower(name), "example.com")
+			return err
+		},
+		do: func(ctx context.Context, c, n int) error {
+			_, err := b.belfry[c].CreateUser(ctx, &chime.CreateUserInput{
+				AccountId: aws.String(account), Email: aws.String(fmt.Sprintf("u%d-%d@example.com", c, n)),
+			})
+			return err
 		},
 	}
 }

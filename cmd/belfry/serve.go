@@ -31,6 +31,11 @@ func serve(ctx context.Context, args []string) error {
 	if err := errors.Join(cfg.envErrs...); err != nil {
 		return err
 	}
+	unlock, err := cfg.lockDataDir()
+	if err != nil {
+		return err
+	}
+	defer unlock() // after the store has closed
 	srv, err := newServer(ctx, &cfg)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
--- 0006_messages: messages in rooms and conversations (issue 9).
+-- 0007_messages: messages in rooms and conversations (issue 9).
 --
 -- A conversation is a direct chat between users of one account. A message
 -- lives in a room or in a conversation, one of the two, and goes with it
