@@ -124,7 +124,6 @@ func auditedCalls(e *env) (calls []auditedCall, team, userID *string) {
 			return err
 		}},
 	}
-	// Messages first: roomCalls ends by deleting the room.
 	calls = append(calls, messageCalls(e, team, userID, &room)...)
 	calls = append(calls, roomCalls(team, &room, userID, e)...)
 	calls = append(calls, accountCalls(e, team, e.enterprise("directory", "example.net"))...)

@@ -24,6 +24,7 @@ func chimeHandlers() map[string]handler {
 		"BatchCreateRoomMembership": batchCreateRoomMembership,
 		"UpdateRoomMembership":      updateRoomMembership,
 		"DeleteRoomMembership":      deleteRoomMembership,
+
 		"RedactRoomMessage":         redactRoomMessage,
 		"RedactConversationMessage": redactConversationMessage,
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/belfryhq/belfry"
 	"github.com/belfryhq/belfry/postgres"
+	"github.com/belfryhq/belfry/storetest"
 )
 
 // TestReplicasRetention has four replicas sweep one account at once, as
@@ -16,19 +17,8 @@ func TestReplicasRetention(t *testing.T) {
 	_, stores := replicas(t, 4)
 	s := stores[0]
 	ctx := t.Context()
-	a := mkAccount(t, s, "example.com")
-	u := newUser(a, "ana@example.com")
-	r := &belfry.Room{ID: nextID(), AccountID: a.ID, Name: "Ops", Created: time.Now(), Updated: time.Now()}
-	err := s.CreateUser(ctx, u)
-	if err == nil {
-		_, err = s.CreateRoom(ctx, r)
-	}
-	if err == nil {
-		err = s.CreateMembership(ctx, a.ID, &belfry.Membership{RoomID: r.ID, Member: belfry.Member{ID: u.ID}, Role: belfry.RoleMember, Updated: time.Now()})
-	}
-	if err == nil {
-		err = s.PutRetentionSettings(ctx, a.ID, &belfry.RetentionSettings{RoomDays: 1, InitiateDeletion: time.Now().Add(-time.Hour)})
-	}
+	a, r, u := storetest.SeedRoom(t, s)
+	err := s.PutRetentionSettings(ctx, a.ID, &belfry.RetentionSettings{RoomDays: 1, InitiateDeletion: time.Now().Add(-time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,32 +70,6 @@ func BenchmarkHistory(b *testing.B) {
 	}
 }
 
-// TestDeletingARoomDeletesItsMessages deletes a room's row, as DeleteRoom
-// does, and checks that its messages went with it, by the foreign key's
-// ON DELETE CASCADE.
-func TestDeletingARoomDeletesItsMessages(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "belfry.db")
-	s, a, room := historyRoom(t, path, 10)
-	defer s.Close()
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=foreign_keys(ON)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	for _, q := range []string{`DELETE FROM memberships WHERE room_id = ?`, `DELETE FROM rooms WHERE id = ?`} {
-		if _, err := db.Exec(q, room.RoomID); err != nil {
-			t.Fatalf("%s = %v", q, err)
-		}
-	}
-	var n int
-	if err := db.QueryRow(`SELECT count(*) FROM messages`).Scan(&n); err != nil || n != 0 {
-		t.Errorf("messages after the room's deletion: %d, %v; want 0", n, err)
-	}
-	if _, err := s.ListHistory(t.Context(), a.ID, room, 0, 10); belfry.ErrorKind(err) != belfry.NotFound {
-		t.Errorf("ListHistory(deleted room) = %v; want NotFound", err)
-	}
-}
-
 // TestRedactionLeavesNoTrace redacts a message, closes the store, which
 // checkpoints the write-ahead log into the file and removes it, and checks
 // that the file's bytes no longer hold the content: SQLite would otherwise

@@ -50,14 +50,12 @@ func open(path string, walBytes int64) (*Store, error) {
 	ctx := context.Background()
 	// The writer does not checkpoint: the checkpointer does, beside it (see
 	// checkpoint.go). The writer starts the WAL over after a checkpoint,
-	// and then truncates it to journal_size_limit.
-	// secure_delete zeroes the bytes that a delete or an update frees, so
-	// that a redacted or expired message is gone from the file, not merely
-	// unreachable.
+	// and then truncates it to journal_size_limit. secure_delete zeroes the
+	// bytes that a delete or an update frees, so that a redacted or expired
+	// message is gone from the file, not merely unreachable.
 	w, err := sql.Open("sqlite", dsn(path,
 		"_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"+
-			fmt.Sprintf("&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(%d)", walBytes)+
-			"&_pragma=secure_delete(ON)"))
+			fmt.Sprintf("&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(%d)&_pragma=secure_delete(ON)", walBytes)))
 	if err != nil {
 		return nil, err
 	}

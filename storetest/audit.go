@@ -80,8 +80,8 @@ func auditedChanges(t *testing.T, s belfry.Store) []auditedChange {
 	u := mkUser(t, s, a, "ana@example.com")
 	var changes []auditedChange
 	changes = append(changes, resourceChanges(s, a, u)...)
-	changes = append(changes, roomChanges(s, a, u)...)
 	changes = append(changes, messageChanges(s, a, u)...)
+	changes = append(changes, roomChanges(s, a, u)...)
 	changes = append(changes, mailChanges(s, team)...)
 	return append(changes, lifecycleChanges(s, a, team)...)
 }

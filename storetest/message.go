@@ -17,6 +17,7 @@ var messageTests = []test{
 	{"Export", testMessageExport},
 	{"DeleteExpired", testMessageDeleteExpired},
 	{"Purge", testMessagePurge},
+	{"DeletedWithTheirRoom", testMessagesDeletedWithRoom},
 }
 
 // newMessage is a message of user u in thread th of account a at time

@@ -154,6 +154,26 @@ func testMessagePurge(t *testing.T, s belfry.Store) {
 	wantError(t, "ListConversationMembers(purged)", err, belfry.NotFound)
 }
 
+// testMessagesDeletedWithRoom checks that DeleteRoom takes the room's
+// messages with it, for good (DECISIONS.md), and leaves other rooms'.
+func testMessagesDeletedWithRoom(t *testing.T, s belfry.Store) {
+	a := mkEnterprise(t, s, "example.com")
+	ana := mkUser(t, s, a, "ana@example.com")
+	doomed, kept := roomWith(t, s, a, ana), roomWith(t, s, a, ana)
+	post(t, s, a, doomed, ana, 0, 3)
+	want := post(t, s, a, kept, ana, 10, 2)
+	if err := s.DeleteRoom(t.Context(), a.ID, doomed.RoomID); err != nil {
+		t.Fatalf("DeleteRoom() = %v", err)
+	}
+	got, err := s.ListMessages(t.Context(), belfry.MessageFilter{AccountID: a.ID}, belfry.Page{Limit: 10})
+	if err != nil {
+		t.Fatalf("ListMessages() = %v", err)
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("the account's messages after DeleteRoom (-got +want):\n%s", diff)
+	}
+}
+
 // messageChanges starts a conversation of user u of account a with another
 // user, and posts, redacts and deletes a message of it, for the audit
 // check.

@@ -17,24 +17,7 @@ import (
 // keep the fresh one, then stop when their context ends.
 func TestRetentionWorker(t *testing.T) {
 	svc, clock, ctx := inProcess(t)
-	a, err := svc.CreateAccount(ctx, "Retained")
-	if err == nil {
-		_, err = svc.ClaimDomain(ctx, a.ID, "example.com", belfry.EnterpriseLWA)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := svc.CreateUser(ctx, a.ID, belfry.CreateUserInput{Email: "ana@example.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := svc.CreateRoom(ctx, a.ID, "Ops", "")
-	if err == nil {
-		_, err = svc.CreateRoomMembership(ctx, a.ID, r.ID, u.ID, belfry.RoleMember)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, r, u := retainedRoom(t, svc, ctx)
 	old, err := svc.PostRoomMessage(ctx, a.ID, r.ID, u.ID, "old news")
 	if err != nil {
 		t.Fatal(err)
@@ -73,4 +56,28 @@ func TestRetentionWorker(t *testing.T) {
 	if len(left) != 1 || left[0].ID != fresh.ID {
 		t.Fatalf("after retention the room holds %d messages; want only %s, not %s\nlog:\n%s", len(left), fresh.ID, old.ID, &logs)
 	}
+}
+
+// retainedRoom makes an Enterprise account with a user in a room.
+func retainedRoom(t *testing.T, svc *belfry.Service, ctx context.Context) (*belfry.Account, *belfry.Room, *belfry.User) {
+	t.Helper()
+	a, err := svc.CreateAccount(ctx, "Retained")
+	if err == nil {
+		_, err = svc.ClaimDomain(ctx, a.ID, "example.com", belfry.EnterpriseLWA)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := svc.CreateUser(ctx, a.ID, belfry.CreateUserInput{Email: "ana@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := svc.CreateRoom(ctx, a.ID, "Ops", "")
+	if err == nil {
+		_, err = svc.CreateRoomMembership(ctx, a.ID, r.ID, u.ID, belfry.RoleMember)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, r, u
 }
