@@ -205,6 +205,7 @@ func testPurgeAccount(t *testing.T, s belfry.Store) {
 		Role: belfry.RoleMember, Updated: at(5)}); err != nil {
 		t.Fatalf("CreateMembership() = %v", err)
 	}
+	mkWebhook(t, s, r, "CI")
 	invite(t, s, a, withMail(newItem(a, "bob@example.org", 6), "token-purge"))
 	if err := s.PutUserSettings(ctx, a.ID, u.ID, &belfry.UserSettings{Telephony: belfry.TelephonySettings{SMS: true}}); err != nil {
 		t.Fatalf("PutUserSettings() = %v", err)
