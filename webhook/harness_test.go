@@ -145,4 +145,3 @@ func wantStatus(t *testing.T, what string, got answer, status int, words ...stri
 		t.Errorf("%s answered %d without a message saying what to do", what, status)
 	}
 }
-

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/belfryhq/belfry"
 	"github.com/google/go-cmp/cmp"
@@ -171,9 +172,8 @@ func TestRateLimit(t *testing.T) {
 	h := newHarness(t, 0)
 	_, u := h.hook("Chatty")
 	_, quiet := h.hook("Quiet")
-	for i := range 5 {
+	for range 5 {
 		wantStatus(t, "post in the burst", h.post(http.MethodPost, u, "", jsonBody("Content", "burst")), 200)
-		_ = i
 	}
 	got := h.post(http.MethodPost, u, "", `{"Content":"too soon"}`)
 	wantStatus(t, "sixth post at once", got, http.StatusTooManyRequests, "Retry-After")
@@ -181,7 +181,7 @@ func TestRateLimit(t *testing.T) {
 		t.Errorf("sixth post's Retry-After = %q; want 1", got.RetryAfter)
 	}
 	wantStatus(t, "another webhook meanwhile", h.post(http.MethodPost, quiet, "", `{"Content":"hi"}`), 200)
-	h.advance(1000 * 1000 * 1000)
+	h.advance(time.Second)
 	wantStatus(t, "a second later", h.post(http.MethodPost, u, "", `{"Content":"later"}`), 200)
 	wantStatus(t, "again at once", h.post(http.MethodPost, u, "", `{"Content":"x"}`), http.StatusTooManyRequests)
 	if n := len(h.history()); n != 7 {
