@@ -214,3 +214,25 @@ func TestBroadcastInLargeRoom(t *testing.T) {
 	}
 	wantStatus(t, "a plain post in a room of 51", h.post(http.MethodPost, u, "", `{"Content":"ping @u1"}`), 200)
 }
+
+// TestRenameKeepsTheURL checks that a renamed webhook posts under its new
+// name through the same URL, and that its earlier posts keep the old one.
+func TestRenameKeepsTheURL(t *testing.T) {
+	h := newHarness(t, 100)
+	w, u := h.hook("CI")
+	wantStatus(t, "before the rename", h.post(http.MethodPost, u, "", `{"Content":"one"}`), 200)
+	if _, err := h.svc.RenameWebhook(t.Context(), h.acct.ID, w.ID, "Builds"); err != nil {
+		t.Fatalf("RenameWebhook() = %v", err)
+	}
+	if _, err := h.svc.RenameWebhook(t.Context(), h.acct.ID, w.ID, "\t"); belfry.ErrorKind(err) != belfry.BadRequest {
+		t.Errorf("RenameWebhook(blank) = %v; want a BadRequest", err)
+	}
+	wantStatus(t, "after the rename", h.post(http.MethodPost, u, "", `{"Content":"two"}`), 200)
+	var got []string
+	for _, m := range h.history() {
+		got = append(got, m.Sender.Name)
+	}
+	if diff := cmp.Diff(got, []string{"CI (Webhook)", "Builds (Webhook)"}); diff != "" {
+		t.Errorf("senders (-got +want):\n%s", diff)
+	}
+}
