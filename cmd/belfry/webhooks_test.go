@@ -75,38 +75,9 @@ func TestWebhookClients(t *testing.T) {
 	}
 	want = append(want, "deployed <b>v1.2</b> & done")
 
-	// Airflow joins the connection's schema, host (with the path up to the
-	// ID) and password ("ID?token=TOKEN"), checks the password's shape,
-	// and posts json.dumps({"Content": message}) with requests.
-	password := strings.TrimPrefix(hookURL, p.URL+"/incomingwebhooks/")
-	if !airflowToken.MatchString(password) {
-		t.Fatalf("the URL's %q fails Airflow's check %s", password, airflowToken)
-	}
-	endpoint := "http" + "://" + strings.TrimPrefix(p.URL, "http://") + "/incomingwebhooks/" + password
-	req, err := http.NewRequestWithContext(ctxT(t), http.MethodPost, endpoint,
-		strings.NewReader(`{"Content": "DAG etl failed \u2013 caf\u00e9 \ud83d\udd25"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range map[string]string{"Content-type": "application/json", "User-Agent": "python-requests/2.32.3",
-		"Accept-Encoding": "gzip, deflate", "Accept": "*/*", "Connection": "keep-alive"} {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("Airflow's request: %v, %v", resp, err)
-	}
-	resp.Body.Close()
+	airflowPost(t, p, hookURL)
 	want = append(want, "DAG etl failed – café 🔥")
-
-	script := filepath.Join(t.TempDir(), "pandas_chime.py")
-	if err := os.WriteFile(script, []byte(pandasScript), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	r = runCmd(t, cleanEnv(), "python3", script, hookURL, "rows loaded: 42")
-	if r.Err != nil || strings.TrimSpace(r.Stdout) != "200 application/x-www-form-urlencoded" {
-		t.Fatalf("AWS SDK for pandas' request: %v", r)
-	}
+	pandasPost(t, hookURL, "rows loaded: 42")
 	want = append(want, "Message: rows loaded: 42")
 
 	for i := range 20 {
@@ -131,6 +102,46 @@ func TestWebhookClients(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("exported contents after SIGKILL and restart:\n%q\nwant every post answered 200, verbatim:\n%q", got, want)
+	}
+}
+
+// airflowPost sends what Airflow's ChimeWebhookHook sends: it joins the
+// connection's schema, host (with the path up to the ID) and password
+// ("ID?token=TOKEN"), checks the password's shape, and posts
+// json.dumps({"Content": message}) with requests, non-ASCII escaped.
+func airflowPost(t *testing.T, p *proc, hookURL string) {
+	t.Helper()
+	password := strings.TrimPrefix(hookURL, p.URL+"/incomingwebhooks/")
+	if !airflowToken.MatchString(password) {
+		t.Fatalf("the URL's %q fails Airflow's check %s", password, airflowToken)
+	}
+	endpoint := "http" + "://" + strings.TrimPrefix(p.URL, "http://") + "/incomingwebhooks/" + password
+	req, err := http.NewRequestWithContext(ctxT(t), http.MethodPost, endpoint,
+		strings.NewReader(`{"Content": "DAG etl failed \u2013 caf\u00e9 \ud83d\udd25"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range map[string]string{"Content-type": "application/json", "User-Agent": "python-requests/2.32.3",
+		"Accept-Encoding": "gzip, deflate", "Accept": "*/*", "Connection": "keep-alive"} {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("Airflow's request: %v, %v", resp, err)
+	}
+	resp.Body.Close()
+}
+
+// pandasPost runs AWS SDK for pandas' post_message, as pandasScript.
+func pandasPost(t *testing.T, hookURL, message string) {
+	t.Helper()
+	script := filepath.Join(t.TempDir(), "pandas_chime.py")
+	if err := os.WriteFile(script, []byte(pandasScript), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runCmd(t, cleanEnv(), "python3", script, hookURL, message)
+	if r.Err != nil || strings.TrimSpace(r.Stdout) != "200 application/x-www-form-urlencoded" {
+		t.Fatalf("AWS SDK for pandas' request: %v", r)
 	}
 }
 
