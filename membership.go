@@ -91,13 +91,43 @@ func (s *Service) CreateRoomMembership(ctx context.Context, accountID, roomID, m
 	return m, nil
 }
 
-// ListRoomMemberships returns a page of a room's memberships.
+// webhookSeqBase numbers a room's webhooks after its memberships in one
+// listing: a webhook is listed with this plus its own Seq, above any
+// membership's, so that a page's last Seq tells which of the two the next
+// page resumes in.
+const webhookSeqBase = int64(1) << 62
+
+// ListRoomMemberships returns a page of a room's memberships: its users and
+// bots, then its webhooks, as MemberType Webhook (chime-behaviour.md §3.7).
 func (s *Service) ListRoomMemberships(ctx context.Context, accountID, roomID string, p Page) ([]*Membership, error) {
 	r, err := s.GetRoom(ctx, accountID, roomID)
 	if err != nil {
 		return nil, err
 	}
-	return s.Store.ListMemberships(ctx, r.ID, p)
+	var list []*Membership
+	if p.After < webhookSeqBase {
+		if list, err = s.Store.ListMemberships(ctx, r.ID, p); err != nil || p.Limit > 0 && len(list) >= p.Limit {
+			return list, err
+		}
+	}
+	hooks, err := s.Store.ListWebhooks(ctx, r.AccountID, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range hooks {
+		if seq := webhookSeqBase + w.Seq; seq > p.After && (p.Limit <= 0 || len(list) < p.Limit) {
+			list = append(list, webhookMembership(w, seq))
+		}
+	}
+	return list, nil
+}
+
+// webhookMembership is how webhook w shows in its room's roster.
+func webhookMembership(w *Webhook, seq int64) *Membership {
+	return &Membership{
+		Seq: seq, RoomID: w.RoomID, Role: RoleMember, Updated: w.Created,
+		Member: Member{ID: w.ID, Type: MemberWebhook, FullName: w.Name, AccountID: w.AccountID},
+	}
 }
 
 // UpdateRoomMembership changes a user's role in a room of an Enterprise

@@ -105,15 +105,32 @@ type PostFacts struct {
 	// Found says whether the message's room or conversation is one of
 	// its account's.
 	Found bool
-	// Member says whether the sender is in it.
+	// Member says whether the sender is in it: for a webhook, whether it
+	// is one of the room's webhooks.
 	Member bool
+	// Members is how many members the room has, read only for a
+	// webhook's post, which may not reach @All or @Present of more than
+	// MaxBroadcastMembers.
+	Members int
 }
 
+// MaxBroadcastMembers is the largest room that a webhook may mention
+// @All or @Present in (chime-behaviour.md §3.7).
+const MaxBroadcastMembers = 50
+
 // PlanPost decides whether m may be posted: only to a room or conversation
-// of m's account, and only by one of its members. Both stores call it
-// inside the message's transaction.
+// of m's account, and only by one of its members, or by one of the room's
+// webhooks; a webhook may not mention @All or @Present in a room of more
+// than MaxBroadcastMembers. Both stores call it inside the message's
+// transaction.
 func PlanPost(m *Message, f PostFacts) error {
+	hook := m.Sender.Type == MemberWebhook
 	switch {
+	case hook && (!f.Found || !f.Member):
+		return webhookGone()
+	case hook && f.Members > MaxBroadcastMembers && broadcasts(m.Content):
+		return Errorf(BadRequest, "a webhook may mention @All or @Present only in a room of at most %d members; "+
+			"this room has %d: mention people by their alias instead", MaxBroadcastMembers, f.Members)
 	case !f.Found:
 		return Errorf(NotFound, "%s not found in account %s", m.Thread(), m.AccountID)
 	case !f.Member:
@@ -169,6 +186,43 @@ func (s *Service) post(ctx context.Context, accountID string, t Thread, userID, 
 		return nil, err
 	}
 	return m, nil
+}
+
+// PostWebhookMessage posts content to the room of webhook id, as
+// "NAME (Webhook)", when token is the webhook's. Content longer than
+// MaxMessageLength is LimitExceeded, which the webhook endpoint answers
+// 413; other bad content is BadRequest.
+func (s *Service) PostWebhookMessage(ctx context.Context, id, token, content string) (*Message, error) {
+	w, err := s.authenticWebhook(ctx, id, token)
+	if err != nil {
+		return nil, err
+	}
+	if n := utf8.RuneCountInString(content); n > MaxMessageLength {
+		return nil, Errorf(LimitExceeded, "Content has %d characters; a message has at most %d: split it into several posts",
+			n, MaxMessageLength)
+	}
+	if err := CheckContent(content); err != nil {
+		return nil, err
+	}
+	m := &Message{
+		ID: s.newID(), AccountID: w.AccountID, RoomID: w.RoomID,
+		Sender:  Sender{ID: w.ID, Type: MemberWebhook, Name: w.Name + " (Webhook)"},
+		Content: content, Created: s.now(),
+	}
+	if err := s.Store.PostMessage(ctx, m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// broadcasts says whether content mentions @All or @Present.
+func broadcasts(content string) bool {
+	for _, m := range ParseMentions(content) {
+		if m.Kind == MentionAll || m.Kind == MentionPresent {
+			return true
+		}
+	}
+	return false
 }
 
 // History returns a page of a room's or conversation's messages, newest

@@ -23,6 +23,7 @@ type Store interface {
 	SettingsStore
 	AuditStore
 	SecretStore
+	WebhookStore
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 	Close() error

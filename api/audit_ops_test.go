@@ -17,7 +17,8 @@ import (
 // operatorWrites are the operator API's requests that change state, named
 // as the audit log names them. The operator API is Belfry's own and has no
 // model to derive them from.
-var operatorWrites = []string{"ClaimDomain", "ReleaseDomain", "RestoreAccount", "CreateAccessKey", "RevokeAccessKey"}
+var operatorWrites = []string{"ClaimDomain", "ReleaseDomain", "RestoreAccount", "CreateAccessKey", "RevokeAccessKey",
+	"CreateWebhook", "RegenerateWebhook", "DeleteWebhook"}
 
 // isRead says whether a model operation only reads: by the AWS naming
 // convention, the Get, List and Search operations (SearchAvailablePhoneNumbers)
@@ -125,6 +126,7 @@ func auditedCalls(e *env) (calls []auditedCall, team, userID *string) {
 		}},
 	}
 	calls = append(calls, messageCalls(e, team, userID, &room)...)
+	calls = append(calls, webhookCalls(e, team, &room)...)
 	calls = append(calls, roomCalls(team, &room, userID, e)...)
 	calls = append(calls, accountCalls(e, team, e.enterprise("directory", "example.net"))...)
 	calls = append(calls, userCalls(e, team, userID)...)
@@ -249,6 +251,29 @@ func lifecycleCalls(e *env, team *string) []auditedCall {
 			return err
 		}},
 		{"RevokeAccessKey", func(context.Context) error { return e.operatorCall("DELETE", "/_belfry/keys/"+key, "", nil) }},
+	}
+}
+
+// webhookCalls make, regenerate and delete a webhook of room room of
+// account team, as an operator does.
+func webhookCalls(e *env, team, room *string) []auditedCall {
+	var id string
+	return []auditedCall{
+		{"CreateWebhook", func(context.Context) error {
+			var out struct{ Webhook struct{ WebhookId string } }
+			err := e.operatorCall("POST", "/_belfry/webhooks", `{"AccountId":"`+*team+`","RoomId":"`+*room+`","Name":"CI"}`, &out)
+			id = out.Webhook.WebhookId
+			return err
+		}},
+		{"RegenerateWebhook", func(context.Context) error {
+			var out struct{ Webhook struct{ WebhookId string } }
+			err := e.operatorCall("POST", "/_belfry/webhooks/"+id+"/regenerate", `{"AccountId":"`+*team+`"}`, &out)
+			id = out.Webhook.WebhookId
+			return err
+		}},
+		{"DeleteWebhook", func(context.Context) error {
+			return e.operatorCall("DELETE", "/_belfry/webhooks/"+id+"?account-id="+*team, "", nil)
+		}},
 	}
 }
 

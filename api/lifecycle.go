@@ -33,6 +33,12 @@ func operatorOperation(route string) string {
 		return "RevokeAccessKey"
 	case strings.HasPrefix(route, "POST accounts/") && strings.HasSuffix(route, "/restore"):
 		return "RestoreAccount"
+	case route == "POST webhooks":
+		return "CreateWebhook"
+	case strings.HasPrefix(route, "POST webhooks/") && strings.HasSuffix(route, "/regenerate"):
+		return "RegenerateWebhook"
+	case strings.HasPrefix(route, "DELETE webhooks/"):
+		return "DeleteWebhook"
 	}
 	return route
 }

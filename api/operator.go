@@ -56,6 +56,16 @@ func (s *Server) serveOperator(c *call) (int, error) {
 		out, err = s.listJobs(c)
 	case route == "GET messages":
 		out, err = s.exportMessages(c)
+	case route == "POST webhooks":
+		code = http.StatusCreated
+		out, err = s.createWebhook(c)
+	case route == "GET webhooks":
+		out, err = s.listWebhooks(c)
+	case strings.HasPrefix(route, "POST webhooks/") && strings.HasSuffix(route, "/regenerate"):
+		out, err = s.regenerateWebhook(c, strings.TrimSuffix(strings.TrimPrefix(route, "POST webhooks/"), "/regenerate"))
+	case strings.HasPrefix(route, "DELETE webhooks/"):
+		code = http.StatusNoContent
+		err = s.deleteWebhook(c, strings.TrimPrefix(route, "DELETE webhooks/"))
 	case strings.HasPrefix(route, "DELETE domains/"):
 		out, err = s.releaseDomain(c, strings.TrimPrefix(route, "DELETE domains/"))
 	case strings.HasPrefix(route, "POST accounts/") && strings.HasSuffix(route, "/restore"):

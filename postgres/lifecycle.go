@@ -141,6 +141,7 @@ func (s *Store) PurgeableAccounts(ctx context.Context, deletedBefore time.Time) 
 // that the foreign keys hold at every step. $1 is the account's ID.
 var purgeQueries = []string{
 	`DELETE FROM messages WHERE account_id = $1`,
+	`DELETE FROM webhooks WHERE account_id = $1`,
 	`DELETE FROM conversation_members WHERE conversation_id IN (SELECT id FROM conversations WHERE account_id = $1)`,
 	`DELETE FROM conversations WHERE account_id = $1`,
 	`DELETE FROM memberships WHERE room_id IN (SELECT id FROM rooms WHERE account_id = $1)

@@ -57,17 +57,26 @@ func (s *Store) PostMessage(ctx context.Context, m *belfry.Message) error {
 }
 
 // postFacts reads, in tx, whether m's thread is its account's and whether
-// m's sender is in it.
+// m's sender is in it; for a webhook, also how many members the room has.
 func postFacts(ctx context.Context, tx pgx.Tx, m *belfry.Message) (belfry.PostFacts, error) {
 	q := `SELECT EXISTS (SELECT 1 FROM memberships WHERE room_id = t.id AND member_id = $1)
 		FROM rooms t WHERE t.id = $2 AND t.account_id = $3`
+	if m.Sender.Type == belfry.MemberWebhook {
+		q = `SELECT EXISTS (SELECT 1 FROM webhooks WHERE room_id = t.id AND id = $1),
+			(SELECT count(*) FROM memberships WHERE room_id = t.id)
+			FROM rooms t WHERE t.id = $2 AND t.account_id = $3`
+	}
 	if m.RoomID == "" {
 		q = `SELECT EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = t.id AND user_id = $1)
 			FROM conversations t WHERE t.id = $2 AND t.account_id = $3`
 	}
 	_, id := threadColumn(m.Thread())
 	f := belfry.PostFacts{Found: true}
-	err := tx.QueryRow(ctx, q, m.Sender.ID, id, m.AccountID).Scan(&f.Member)
+	dst := []any{&f.Member}
+	if m.Sender.Type == belfry.MemberWebhook {
+		dst = append(dst, &f.Members)
+	}
+	err := tx.QueryRow(ctx, q, m.Sender.ID, id, m.AccountID).Scan(dst...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return belfry.PostFacts{}, nil
 	}

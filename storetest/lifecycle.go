@@ -205,6 +205,7 @@ func testPurgeAccount(t *testing.T, s belfry.Store) {
 		Role: belfry.RoleMember, Updated: at(5)}); err != nil {
 		t.Fatalf("CreateMembership() = %v", err)
 	}
+	mkWebhook(t, s, r, "CI")
 	invite(t, s, a, withMail(newItem(a, "bob@example.org", 6), "token-purge"))
 	if err := s.PutUserSettings(ctx, a.ID, u.ID, &belfry.UserSettings{Telephony: belfry.TelephonySettings{SMS: true}}); err != nil {
 		t.Fatalf("PutUserSettings() = %v", err)
@@ -225,6 +226,9 @@ func testPurgeAccount(t *testing.T, s belfry.Store) {
 	}
 	_, err := s.RestoreAccount(ctx, a.ID, time.Time{})
 	wantError(t, "RestoreAccount(purged)", err, belfry.NotFound, a.ID)
+	if hooks, err := s.ListWebhooks(ctx, a.ID, r.ID); err != nil || len(hooks) != 0 {
+		t.Errorf("ListWebhooks() after the purge = %v, %v; want none", hooks, err)
+	}
 	if got, err := s.PurgeableAccounts(ctx, epoch); err != nil || len(got) != 0 {
 		t.Errorf("PurgeableAccounts() after the purge = %v, %v; want none", got, err)
 	}

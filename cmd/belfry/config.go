@@ -42,6 +42,10 @@ type Config struct {
 	// RetentionInterval is how often message retention sweeps.
 	RetentionInterval time.Duration
 
+	// WebhookRate and WebhookBurst limit each incoming webhook's posts.
+	WebhookRate  float64
+	WebhookBurst int
+
 	envErrs []error
 
 	RootAccessKeyID     string
@@ -152,6 +156,7 @@ func (c *Config) bindServe(fs *flag.FlagSet) {
 	fs.DurationVar(&c.MailRetryFirst, "mail-retry-first", c.envDuration("BELFRY_MAIL_RETRY_FIRST", 30*time.Second), "delay before the first retry of a failed delivery; later ones double (BELFRY_MAIL_RETRY_FIRST)")
 	c.bindPurge(fs)
 	c.bindRetention(fs)
+	c.bindWebhooks(fs)
 	fs.StringVar(&c.LogLevel, "log-level", env("BELFRY_LOG_LEVEL", "info"), "log level: debug, info (logs every request), warn or error (BELFRY_LOG_LEVEL)")
 }
 

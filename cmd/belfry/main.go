@@ -56,6 +56,8 @@ func run(ctx context.Context, args []string) error {
 		return accountsCommand(ctx, args)
 	case "audit":
 		return auditCommand(ctx, args)
+	case "webhooks":
+		return webhooksCommand(ctx, args)
 	case "help":
 		fmt.Print(usage)
 		return nil
@@ -78,4 +80,8 @@ const usage = `usage:
                                                       list the job queue: pending, retrying and failed jobs, and why
   belfry messages export ACCOUNT_ID [--room ID | --conversation ID] [--since RFC3339]
                                                       print an account's messages as JSON lines, oldest first
+  belfry webhooks create ACCOUNT_ID ROOM_ID NAME      make an incoming webhook and print its URL
+  belfry webhooks list ACCOUNT_ID ROOM_ID             list a room's webhooks
+  belfry webhooks regenerate ACCOUNT_ID WEBHOOK_ID    give a webhook a new URL and print it
+  belfry webhooks delete ACCOUNT_ID WEBHOOK_ID        delete a webhook
 `

@@ -19,6 +19,7 @@ import (
 	"github.com/belfryhq/belfry"
 	"github.com/belfryhq/belfry/api"
 	"github.com/belfryhq/belfry/console"
+	"github.com/belfryhq/belfry/webhook"
 )
 
 func serve(ctx context.Context, args []string) error {
@@ -61,7 +62,7 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := cfg.checkPublicURL(); err != nil {
+	if err := errors.Join(cfg.checkPublicURL(), cfg.checkWebhooks()); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
@@ -114,8 +115,9 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 	pages := console.New(console.Config{
 		Service: svc, SessionKey: sessionKey(root), Secure: strings.HasPrefix(cfg.PublicURL, "https:"), Logger: log,
 	})
+	hooks := webhook.New(webhook.Config{Service: svc, Rate: cfg.WebhookRate, Burst: cfg.WebhookBurst, Logger: log})
 	s.http = &http.Server{
-		Handler:           front(chime, pages),
+		Handler:           front(chime, pages, hooks),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -164,10 +166,14 @@ func (s *server) Run(ctx context.Context) error {
 
 func (s *server) Close() error { return s.store.Close() }
 
-// front sends Belfry's web pages to the console and everything else to the
-// Chime API.
-func front(chime, pages http.Handler) http.Handler {
+// front sends Belfry's web pages to the console, posts to webhook URLs to
+// the webhooks, and everything else to the Chime API.
+func front(chime, pages, hooks http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if webhook.Owns(r.URL.Path) {
+			hooks.ServeHTTP(w, r)
+			return
+		}
 		if console.Owns(r.URL.Path) {
 			pages.ServeHTTP(w, r)
 			return

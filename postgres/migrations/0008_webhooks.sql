@@ -1,0 +1,18 @@
+-- 0008_webhooks: incoming webhooks (issue 9, chime-behaviour.md §3.7).
+--
+-- A webhook posts into one room and goes with it. Its token is kept only
+-- as its SHA-256 (token_hash): the URL is shown once. Regenerating the URL
+-- gives the row a new id, so nothing references webhooks by id; its posts
+-- keep the id they were sent with.
+
+CREATE TABLE webhooks (
+	seq        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	id         text NOT NULL CONSTRAINT webhooks_id UNIQUE,
+	account_id text NOT NULL REFERENCES accounts (id),
+	room_id    text NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+	name       text NOT NULL,
+	token_hash bytea NOT NULL,
+	created    timestamptz NOT NULL
+);
+-- A room's webhooks, for its roster and its limit of 10.
+CREATE INDEX webhooks_room ON webhooks (room_id, seq);
