@@ -44,6 +44,8 @@ type Service struct {
 	Invitations Invitations
 
 	secrets secretCache
+	// webhooks caches the webhooks that posts read (webhookcache.go).
+	webhooks webhookCache
 }
 
 // Ping reports whether the store can serve requests, for readiness checks.

@@ -185,6 +185,7 @@ func (s *Service) RenameWebhook(ctx context.Context, accountID, id, name string)
 		return nil, err
 	}
 	AuditNote(ctx, a.ID, "renamed webhook "+id+" to "+name, id)
+	defer s.forgetWebhook(id)
 	return s.Store.UpdateWebhook(ctx, a.ID, id, func(w *Webhook) error {
 		w.Name = name
 		return nil
@@ -200,6 +201,7 @@ func (s *Service) RegenerateWebhook(ctx context.Context, accountID, id string) (
 	}
 	token, newID := newWebhookToken(), s.newID()
 	AuditNote(ctx, a.ID, "regenerated the URL of webhook "+id+"; its ID is now "+newID, id, newID)
+	defer s.forgetWebhook(id)
 	w, err := s.Store.UpdateWebhook(ctx, a.ID, id, func(w *Webhook) error {
 		w.ID, w.TokenHash = newID, WebhookTokenHash(token)
 		return nil
@@ -218,6 +220,7 @@ func (s *Service) DeleteWebhook(ctx context.Context, accountID, id string) error
 		return err
 	}
 	AuditNote(ctx, a.ID, "deleted webhook "+id, id)
+	defer s.forgetWebhook(id)
 	return s.Store.DeleteWebhook(ctx, a.ID, id)
 }
 
@@ -233,7 +236,7 @@ func (s *Service) authenticWebhook(ctx context.Context, id, token string) (*Webh
 	if !ValidWebhookPart(id) {
 		return nil, webhookGone()
 	}
-	w, err := s.Store.Webhook(ctx, id)
+	w, err := s.webhook(ctx, id)
 	if ErrorKind(err) == NotFound {
 		return nil, webhookGone()
 	}

@@ -33,17 +33,14 @@ func threadTable(t belfry.Thread) string {
 // what the transaction reads: the thread, and the sender's place in it.
 func (s *Store) PostMessage(ctx context.Context, m *belfry.Message) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		f, err := postFacts(ctx, tx, m)
+		f, err := s.postFacts(ctx, tx, m)
 		if err != nil {
 			return err
 		}
 		if err := belfry.PlanPost(m, f); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO messages (id, account_id, room_id, conversation_id,
-			sender_id, sender_type, sender_name, sender_email, content, created)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			m.ID, m.AccountID, nullable(m.RoomID), nullable(m.ConversationID), m.Sender.ID, string(m.Sender.Type),
+		res, err := tx.StmtContext(ctx, s.st.insertMessage).ExecContext(ctx, m.ID, m.AccountID, nullable(m.RoomID), nullable(m.ConversationID), m.Sender.ID, string(m.Sender.Type),
 			m.Sender.Name, m.Sender.Email, m.Content, micros(m.Created))
 		if err != nil {
 			return internal(err)
@@ -53,19 +50,30 @@ func (s *Store) PostMessage(ctx context.Context, m *belfry.Message) error {
 	})
 }
 
+// The queries of a post, prepared once (stmts.go): the post's facts for a
+// user in a room, a webhook in its room and a user in a conversation, and
+// the insert.
+const (
+	roomPostFactsQuery = `SELECT EXISTS (SELECT 1 FROM memberships WHERE room_id = t.id AND member_id = ?)
+		FROM rooms t WHERE t.id = ? AND t.account_id = ?`
+	webhookPostFactsQuery = `SELECT EXISTS (SELECT 1 FROM webhooks WHERE room_id = t.id AND id = ?),
+		(SELECT count(*) FROM memberships WHERE room_id = t.id)
+		FROM rooms t WHERE t.id = ? AND t.account_id = ?`
+	conversationPostFactsQuery = `SELECT EXISTS (SELECT 1 FROM conversation_members
+		WHERE conversation_id = t.id AND user_id = ?) FROM conversations t WHERE t.id = ? AND t.account_id = ?`
+	insertMessageQuery = `INSERT INTO messages (id, account_id, room_id, conversation_id,
+		sender_id, sender_type, sender_name, sender_email, content, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
 // postFacts reads, in tx, whether m's thread is its account's and whether
 // m's sender is in it; for a webhook, also how many members the room has.
-func postFacts(ctx context.Context, tx *sql.Tx, m *belfry.Message) (belfry.PostFacts, error) {
-	q := `SELECT EXISTS (SELECT 1 FROM memberships WHERE room_id = t.id AND member_id = ?)
-		FROM rooms t WHERE t.id = ? AND t.account_id = ?`
+func (s *Store) postFacts(ctx context.Context, tx *sql.Tx, m *belfry.Message) (belfry.PostFacts, error) {
+	q := s.st.roomPostFacts
 	if m.Sender.Type == belfry.MemberWebhook {
-		q = `SELECT EXISTS (SELECT 1 FROM webhooks WHERE room_id = t.id AND id = ?),
-			(SELECT count(*) FROM memberships WHERE room_id = t.id)
-			FROM rooms t WHERE t.id = ? AND t.account_id = ?`
+		q = s.st.webhookPostFacts
 	}
 	if m.RoomID == "" {
-		q = `SELECT EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = t.id AND user_id = ?)
-			FROM conversations t WHERE t.id = ? AND t.account_id = ?`
+		q = s.st.conversationPostFacts
 	}
 	_, id := threadColumn(m.Thread())
 	f := belfry.PostFacts{Found: true}
@@ -73,7 +81,7 @@ func postFacts(ctx context.Context, tx *sql.Tx, m *belfry.Message) (belfry.PostF
 	if m.Sender.Type == belfry.MemberWebhook {
 		dst = append(dst, &f.Members)
 	}
-	err := tx.QueryRowContext(ctx, q, m.Sender.ID, id, m.AccountID).Scan(dst...)
+	err := tx.StmtContext(ctx, q).QueryRowContext(ctx, m.Sender.ID, id, m.AccountID).Scan(dst...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return belfry.PostFacts{}, nil
 	}

@@ -20,6 +20,8 @@ type stmts struct {
 	key                                                             *sql.Stmt
 	insertJob                                                       *sql.Stmt
 	insertAudit, userW, updateUser                                  *sql.Stmt
+	webhook, insertMessage                                          *sql.Stmt
+	roomPostFacts, webhookPostFacts, conversationPostFacts          *sql.Stmt
 	all                                                             []*sql.Stmt
 }
 
@@ -51,6 +53,11 @@ func (st *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&st.insertAudit, w, insertAuditQuery},
 		{&st.userW, w, userQuery},
 		{&st.updateUser, w, updateUserQuery},
+		{&st.webhook, r, webhookQuery},
+		{&st.insertMessage, w, insertMessageQuery},
+		{&st.roomPostFacts, w, roomPostFactsQuery},
+		{&st.webhookPostFacts, w, webhookPostFactsQuery},
+		{&st.conversationPostFacts, w, conversationPostFactsQuery},
 	} {
 		s, err := p.db.PrepareContext(ctx, p.query)
 		if err != nil {

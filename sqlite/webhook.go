@@ -47,8 +47,9 @@ func (s *Store) CreateWebhook(ctx context.Context, w *belfry.Webhook) error {
 // Webhook returns webhook id, whatever its account, unless the account is
 // deleted.
 func (s *Store) Webhook(ctx context.Context, id string) (*belfry.Webhook, error) {
-	w, err := scanWebhook(s.r.QueryRowContext(ctx, `SELECT `+webhookColumns+` FROM webhooks w
-		JOIN accounts a ON a.id = w.account_id AND a.deleted_at IS NULL WHERE w.id = ?`, id))
+	// Every post to a webhook URL reads its webhook: the statement is
+	// prepared once (stmts.go).
+	w, err := scanWebhook(s.st.webhook.QueryRowContext(ctx, id))
 	return w, notFound(err, "webhook %s not found", id)
 }
 
@@ -102,3 +103,7 @@ func (s *Store) DeleteWebhook(ctx context.Context, accountID, id string) error {
 		return affected(res, err, "webhook %s not found in account %s", id, accountID)
 	})
 }
+
+// webhookQuery reads a live account's webhook by ID.
+const webhookQuery = `SELECT ` + webhookColumns + ` FROM webhooks w
+	JOIN accounts a ON a.id = w.account_id AND a.deleted_at IS NULL WHERE w.id = ?`

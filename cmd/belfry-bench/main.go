@@ -31,7 +31,7 @@ import (
 func main() {
 	duration := flag.Duration("duration", 10*time.Second, "how long each scenario runs")
 	clients := flag.Int("clients", 32, "concurrent clients")
-	only := flag.String("only", "", "comma-separated scenarios to run (default all but soak): floor, CreateUser, InviteUsers50, InviteUsers50+smtp, InviteUsers50+slowsmtp, InviteUsers50+downsmtp, CreateRoomMembership, ListUsers1k, ListUsers100k, soak")
+	only := flag.String("only", "", "comma-separated scenarios to run (default all but soak): floor, CreateUser, InviteUsers50, InviteUsers50+smtp, InviteUsers50+slowsmtp, InviteUsers50+downsmtp, CreateRoomMembership, ListUsers1k, ListUsers100k, webhookfloor, Webhook, soak")
 	soakFor := flag.Duration("soak", 3*time.Minute, "how long the soak scenario runs")
 	soakEvery := flag.Duration("soak-every", 10*time.Second, "how often the soak scenario prints a line")
 	listUsers := flag.Int("list-users", 100_000, "users in the large account for ListUsers100k")
@@ -79,7 +79,7 @@ func run(duration time.Duration, clients int, only string, listUsers int, db *da
 	fmt.Printf("belfry-bench: %d clients, %s per scenario, GOMAXPROCS %d, %d CPUs, %s\nstore: %s\n\n",
 		clients, duration, runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.Version(), db)
 	var results []result
-	for _, sc := range b.scenarios(dir, listUsers) {
+	for _, sc := range b.scenarios(dir, listUsers, clients) {
 		if !selected(sc.name) {
 			continue
 		}
@@ -105,7 +105,7 @@ func run(duration time.Duration, clients int, only string, listUsers int, db *da
 func report(results []result, db *database) {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "scenario\trequests\terrors\treq/s\tp50\tp99\t")
-	var floor, createUser float64
+	var floor, createUser, hookFloor, hook float64
 	for _, r := range results {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%s\t%s\t\n", r.name, r.requests, r.errors, r.rate(),
 			r.percentile(0.50).Round(10*time.Microsecond), r.percentile(0.99).Round(10*time.Microsecond))
@@ -114,6 +114,10 @@ func report(results []result, db *database) {
 			floor = r.rate()
 		case "CreateUser":
 			createUser = r.rate()
+		case "webhookfloor":
+			hookFloor = r.rate()
+		case "Webhook":
+			hook = r.rate()
 		}
 	}
 	tw.Flush()
@@ -123,6 +127,9 @@ func report(results []result, db *database) {
 			kind = "PostgreSQL"
 		}
 		fmt.Printf("\nCreateUser reaches %.0f%% of the floor (bare SigV4 check + one %s insert)\n", 100*createUser/floor, kind)
+	}
+	if hookFloor > 0 && hook > 0 {
+		fmt.Printf("Webhook posts reach %.0f%% of the webhook floor (read the JSON body + one SQLite insert)\n", 100*hook/hookFloor)
 	}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {

@@ -12,13 +12,13 @@ import (
 	"github.com/belfryhq/belfry"
 )
 
-func (b *bench) scenarios(dir string, bigAccount int) []scenario {
+func (b *bench) scenarios(dir string, bigAccount, clients int) []scenario {
 	var (
 		teamAccount, roomAccount string
 		rooms, members           []string
 		small, big               string
 	)
-	return []scenario{
+	return append([]scenario{
 		{
 			name: "floor",
 			do: func(ctx context.Context, c, n int) error {
@@ -77,7 +77,7 @@ func (b *bench) scenarios(dir string, bigAccount int) []scenario {
 			},
 			do: listScenario(b, &big),
 		},
-	}
+	}, b.webhookScenarios(dir, clients)...)
 }
 
 // createUser is the CreateUser scenario: users with addresses of a claimed
