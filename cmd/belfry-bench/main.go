@@ -104,11 +104,12 @@ func run(duration time.Duration, clients int, only string, listUsers int, db *da
 
 func report(results []result, db *database) {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\trequests\terrors\treq/s\tp50\tp99\t")
+	fmt.Fprintln(tw, "scenario\trequests\terrors\treq/s\tp50\tp99\tcpu/req\t")
 	var floor, createUser, hookFloor, hook float64
 	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%s\t%s\t\n", r.name, r.requests, r.errors, r.rate(),
-			r.percentile(0.50).Round(10*time.Microsecond), r.percentile(0.99).Round(10*time.Microsecond))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%s\t%s\t%s\t\n", r.name, r.requests, r.errors, r.rate(),
+			r.percentile(0.50).Round(10*time.Microsecond), r.percentile(0.99).Round(10*time.Microsecond),
+			r.cpuPerRequest().Round(time.Microsecond))
 		switch r.name {
 		case "floor":
 			floor = r.rate()

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -26,6 +27,27 @@ type result struct {
 	latencies []time.Duration
 	firstErr  error
 	note      string
+	// cpu is the CPU time the whole process (server and clients) spent
+	// during the run: per request, it compares builds on a machine too
+	// busy for their rates to.
+	cpu time.Duration
+}
+
+// cpuPerRequest is the process's CPU time per request of the run.
+func (r result) cpuPerRequest() time.Duration {
+	if r.requests == 0 {
+		return 0
+	}
+	return r.cpu / time.Duration(r.requests)
+}
+
+// cpuTime is the CPU time the process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func (r result) rate() float64 { return float64(r.requests) / r.elapsed.Seconds() }
@@ -48,7 +70,7 @@ func measure(ctx context.Context, sc scenario, clients int, d time.Duration) res
 		res      = result{name: sc.name}
 		deadline = time.Now().Add(d)
 	)
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for c := range clients {
 		wg.Add(1)
 		go func() {
@@ -76,7 +98,7 @@ func measure(ctx context.Context, sc scenario, clients int, d time.Duration) res
 		}()
 	}
 	wg.Wait()
-	res.elapsed = time.Since(start)
+	res.elapsed, res.cpu = time.Since(start), cpuTime()-cpu0
 	res.requests = len(res.latencies)
 	if sc.report != nil {
 		res.note = sc.report()
