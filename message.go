@@ -2,6 +2,7 @@ package belfry
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -168,6 +169,7 @@ func (s *Service) post(ctx context.Context, accountID string, t Thread, userID, 
 	if err := s.Store.PostMessage(ctx, m); err != nil {
 		return nil, err
 	}
+	s.publish(ctx, Event{Kind: EventPosted, AccountID: m.AccountID, Thread: t, MessageID: m.ID, Seq: m.Seq})
 	return m, nil
 }
 
@@ -201,8 +203,12 @@ func (s *Service) redact(ctx context.Context, accountID string, t Thread, messag
 		return err
 	}
 	AuditNote(ctx, a.ID, "redacted message "+messageID+" in "+t.String(), messageID)
-	_, err = s.Store.RedactMessage(ctx, a.ID, t, messageID, s.now())
-	return err
+	m, err := s.Store.RedactMessage(ctx, a.ID, t, messageID, s.now())
+	if err != nil {
+		return err
+	}
+	s.publish(ctx, Event{Kind: EventRedacted, AccountID: a.ID, Thread: t, MessageID: m.ID, Seq: m.Seq})
+	return nil
 }
 
 // ExportMessages returns a page of an account's messages, oldest first, for
@@ -226,4 +232,40 @@ func (s *Service) ExportMessages(ctx context.Context, f MessageFilter, p Page) (
 		return nil, err
 	}
 	return s.Store.ListMessages(ctx, f, p)
+}
+
+// Message returns one message of a room or conversation, for a page that
+// heard of it through Events.
+func (s *Service) Message(ctx context.Context, accountID string, t Thread, id string) (*Message, error) {
+	return s.Store.Message(ctx, accountID, t, id)
+}
+
+// InThread reports whether user userID is a member of thread t of account
+// accountID: NotFound when there is no such room or conversation. The web
+// app asks it before it shows a thread, and again while a live stream
+// stays open.
+func (s *Service) InThread(ctx context.Context, accountID string, t Thread, userID string) (bool, error) {
+	if t.ConversationID != "" {
+		members, err := s.Store.ListConversationMembers(ctx, accountID, t.ConversationID)
+		return slices.ContainsFunc(members, func(m *Member) bool { return m.ID == userID }), err
+	}
+	if _, err := s.Store.Room(ctx, accountID, t.RoomID); err != nil {
+		return false, err
+	}
+	p := Page{Limit: 100}
+	for {
+		ms, err := s.Store.ListMemberships(ctx, t.RoomID, p)
+		if err != nil {
+			return false, err
+		}
+		for _, m := range ms {
+			if m.Member.ID == userID {
+				return true, nil
+			}
+		}
+		if len(ms) < p.Limit {
+			return false, nil
+		}
+		p.After = ms[len(ms)-1].Seq
+	}
 }

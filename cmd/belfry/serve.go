@@ -97,7 +97,7 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 				"public_url", cfg.PublicURL)
 		}
 	}
-	svc := &belfry.Service{Store: store, Invitations: belfry.Invitations{
+	svc := &belfry.Service{Store: store, Events: &belfry.LocalEvents{}, Invitations: belfry.Invitations{
 		PublicURL: cfg.PublicURL, TTL: cfg.InviteTTL, Wait: cfg.InviteWait, ReplyTo: cfg.MailReplyTo,
 	}}
 	// api.Listener gives net/http's answers to requests it cannot parse the
