@@ -16,6 +16,7 @@ type Store interface {
 	MembershipStore
 	MessageStore
 	ConversationStore
+	SignInStore
 	RetentionStore
 	KeyStore
 	JobStore

@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) belfry.Store) {
 		{"RoomChanges", roomChangeTests},
 		{"MembershipBatches", membershipBatchTests},
 		{"Messages", messageTests},
+		{"SignIns", signInTests},
 		{"Retention", retentionTests},
 		{"Keys", keyTests},
 		{"Paging", pagingTests},
