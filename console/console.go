@@ -33,7 +33,7 @@ var pages = map[string]*template.Template{}
 var fragment = template.Must(template.ParseFS(templateFS, "templates/message.html"))
 
 func init() {
-	for _, name := range []string{"accept", "welcome", "problem", "thread"} {
+	for _, name := range []string{"accept", "welcome", "problem", "thread", "signin"} {
 		pages[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/message.html", "templates/"+name+".html"))
 	}
 }
@@ -92,6 +92,10 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("POST /invitations/{token}", s.acceptInvitation)
 	s.mux.HandleFunc("GET /welcome", s.welcome)
 	s.mux.HandleFunc("POST /signout", s.signOut)
+	s.mux.HandleFunc("GET /{$}", s.start)
+	s.mux.HandleFunc("POST /signin", s.requestSignIn)
+	s.mux.HandleFunc("GET /signin/{token}", s.showSignIn)
+	s.mux.HandleFunc("POST /signin/{token}", s.signIn)
 	s.mux.HandleFunc("POST /conversations", s.startConversation)
 	for _, prefix := range []string{"/rooms/{room}", "/conversations/{conversation}"} {
 		s.mux.HandleFunc("GET "+prefix, s.showThread)
@@ -109,7 +113,10 @@ func (s *Server) Close() { s.unsubscribe() }
 // Owns reports whether path is one of the console's pages, so that a
 // front handler can send everything else to the API.
 func Owns(path string) bool {
-	for _, p := range []string{"/invitations/", "/welcome", "/signout", "/rooms/", "/conversations", "/conversations/", "/static/"} {
+	if path == "/" {
+		return true
+	}
+	for _, p := range []string{"/invitations/", "/welcome", "/signout", "/signin", "/signin/", "/rooms/", "/conversations", "/conversations/", "/static/"} {
 		if path == p || (p[len(p)-1] == '/' && len(path) > len(p) && path[:len(p)] == p) {
 			return true
 		}
@@ -165,11 +172,13 @@ func (s *Server) finish(rec *recorder, r *http.Request, id string, start time.Ti
 		slog.String("method", r.Method), slog.String("path", logPath(r.URL.Path)))
 }
 
-// logPath is the path of a page as the log may show it: an accept link's
-// token is left out.
+// logPath is the path of a page as the log may show it: the token of an
+// accept or sign-in link is left out.
 func logPath(p string) string {
-	if strings.HasPrefix(p, "/invitations/") {
-		return "/invitations/…"
+	for _, prefix := range []string{"/invitations/", "/signin/"} {
+		if strings.HasPrefix(p, prefix) {
+			return prefix + "…"
+		}
 	}
 	return p
 }

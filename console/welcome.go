@@ -100,5 +100,5 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) signedOut(w http.ResponseWriter) {
 	s.problem(w, http.StatusUnauthorized, "Signed out",
-		"You are not signed in to Belfry.", "Open the link from your invitation e-mail, or sign in from your Chime client.")
+		"You are not signed in to Belfry.", "Ask for a sign-in link on Belfry's start page, or open the link from your invitation e-mail.")
 }
