@@ -97,12 +97,13 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 				"public_url", cfg.PublicURL)
 		}
 	}
-	svc := &belfry.Service{Store: store, Events: &belfry.LocalEvents{}, Invitations: belfry.Invitations{
+	svc := &belfry.Service{Store: store, Invitations: belfry.Invitations{
 		PublicURL: cfg.PublicURL, TTL: cfg.InviteTTL, Wait: cfg.InviteWait, ReplyTo: cfg.MailReplyTo,
 	}}
 	// api.Listener gives net/http's answers to requests it cannot parse the
 	// AWS error shape.
 	s := &server{cfg: cfg, store: store, ln: api.Listener(ln, log), log: log}
+	s.setUpEvents(svc, log)
 	if err := s.setUpMail(svc, log); err != nil {
 		store.Close()
 		ln.Close()
