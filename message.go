@@ -241,30 +241,46 @@ func (s *Service) Message(ctx context.Context, accountID string, t Thread, id st
 }
 
 // InThread reports whether user userID is a member of thread t of account
-// accountID: NotFound when there is no such room or conversation. The web
+// accountID; false too when there is no such room or conversation, which
+// the web app answers alike, revealing nothing of others' threads. The web
 // app asks it before it shows a thread, and again while a live stream
 // stays open.
 func (s *Service) InThread(ctx context.Context, accountID string, t Thread, userID string) (bool, error) {
 	if t.ConversationID != "" {
 		members, err := s.Store.ListConversationMembers(ctx, accountID, t.ConversationID)
+		if ErrorKind(err) == NotFound {
+			return false, nil
+		}
 		return slices.ContainsFunc(members, func(m *Member) bool { return m.ID == userID }), err
 	}
-	if _, err := s.Store.Room(ctx, accountID, t.RoomID); err != nil {
-		return false, err
+	_, err := s.RoomMembership(ctx, accountID, t.RoomID, userID)
+	if ErrorKind(err) == NotFound {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// RoomMembership returns user userID's membership of room roomID of
+// account accountID, with its role: NotFound when there is no such room or
+// the user is not in it. The web app reads it to know whether a viewer may
+// manage the room's members.
+func (s *Service) RoomMembership(ctx context.Context, accountID, roomID, userID string) (*Membership, error) {
+	if _, err := s.Store.Room(ctx, accountID, roomID); err != nil {
+		return nil, err
 	}
 	p := Page{Limit: 100}
 	for {
-		ms, err := s.Store.ListMemberships(ctx, t.RoomID, p)
+		ms, err := s.Store.ListMemberships(ctx, roomID, p)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		for _, m := range ms {
 			if m.Member.ID == userID {
-				return true, nil
+				return m, nil
 			}
 		}
 		if len(ms) < p.Limit {
-			return false, nil
+			return nil, Errorf(NotFound, "user %s is not a member of room %s", userID, roomID)
 		}
 		p.After = ms[len(ms)-1].Seq
 	}

@@ -97,6 +97,8 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /signin/{token}", s.showSignIn)
 	s.mux.HandleFunc("POST /signin/{token}", s.signIn)
 	s.mux.HandleFunc("POST /conversations", s.startConversation)
+	s.mux.HandleFunc("POST /rooms/{room}/members", s.addMember)
+	s.mux.HandleFunc("POST /rooms/{room}/members/{member}/remove", s.removeMember)
 	for _, prefix := range []string{"/rooms/{room}", "/conversations/{conversation}"} {
 		s.mux.HandleFunc("GET "+prefix, s.showThread)
 		s.mux.HandleFunc("POST "+prefix+"/messages", s.postMessage)

@@ -24,6 +24,8 @@ type threadPage struct {
 	Messages                           []messageView
 	CSRF, Problem, Draft               string
 	MaxLength                          int
+	// Roster is set for a room's administrators.
+	Roster *roster
 }
 
 type messageView struct {
@@ -75,6 +77,12 @@ func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, m *member,
 	}
 	p := threadPage{Title: name, Name: name, Action: action, CSRF: csrf, Problem: problem, Draft: draft,
 		MaxLength: belfry.MaxMessageLength, Events: threadPath(t) + "/events"}
+	if t.RoomID != "" {
+		if p.Roster, err = s.rosterOf(w, r, m, t.RoomID); err != nil {
+			s.failed(w, r, err)
+			return
+		}
+	}
 	var last int64
 	for _, msg := range msgs {
 		p.Messages = append(p.Messages, s.view(m, msg))
