@@ -258,6 +258,26 @@ func (ev *events) next() (kind, id, data string, ok bool) {
 	}
 }
 
+// ends reports whether the stream ends within 10 seconds, reading what
+// comes until then.
+func (ev *events) ends() bool {
+	done := make(chan bool)
+	go func() {
+		for {
+			if _, _, _, ok := ev.next(); !ok {
+				close(done)
+				return
+			}
+		}
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(10 * time.Second):
+		return false
+	}
+}
+
 func TestStream(t *testing.T) {
 	e := newEnv(t)
 	ana, ac := e.member("ana@example.com", "Ana")
@@ -288,18 +308,7 @@ func TestStream(t *testing.T) {
 	if err := e.svc.LogoutUser(e.ctx(), e.team.ID, bo.ID); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan bool)
-	go func() {
-		for {
-			if _, _, _, ok := ev.next(); !ok {
-				done <- true
-				return
-			}
-		}
-	}()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
+	if !ev.ends() {
 		t.Errorf("the stream is still open 10 s after LogoutUser")
 	}
 	if _, status := openStream(t, browserless(t), link, ""); status != http.StatusUnauthorized {

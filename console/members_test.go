@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/belfryhq/belfry"
 )
@@ -50,18 +49,7 @@ func TestRoomAdministrators(t *testing.T) {
 	if status, _, _ := fetch(t, ac, "POST", members+"/"+bo.ID+"/remove", url.Values{"csrf": {token}}); status != http.StatusSeeOther {
 		t.Errorf("the administrator removing Bo = %d; want 303", status)
 	}
-	ended := make(chan bool)
-	go func() {
-		for {
-			if _, _, _, ok := ev.next(); !ok {
-				ended <- true
-				return
-			}
-		}
-	}()
-	select {
-	case <-ended:
-	case <-time.After(10 * time.Second):
+	if !ev.ends() {
 		t.Errorf("Bo's stream is still open 10 s after his removal")
 	}
 	if status, _, _ := fetch(t, bc, "GET", page, nil); status != http.StatusNotFound {

@@ -17,16 +17,7 @@ func (s *Store) ListUsersByEmail(ctx context.Context, emailKey string) ([]*belfr
 	if err != nil {
 		return nil, internal(err)
 	}
-	defer rows.Close()
-	var list []*belfry.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, internal(err)
-		}
-		list = append(list, u)
-	}
-	return list, internal(rows.Err())
+	return scanUsers(rows, 1)
 }
 
 // CreateSignIn stores si and queues its e-mail in one transaction.
