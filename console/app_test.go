@@ -211,7 +211,17 @@ func TestConversation(t *testing.T) {
 	if !strings.Contains(bhome, where) {
 		t.Errorf("Bo's home page does not list the conversation %s", where)
 	}
-	_ = bo
+	ev, status := openStream(t, bc, link+"/events", "")
+	if status != http.StatusOK {
+		t.Fatalf("Bo's stream of the conversation = %d; want 200", status)
+	}
+	id := strings.TrimPrefix(where, "/conversations/")
+	if _, err := e.svc.PostConversationMessage(e.ctx(), e.team.ID, id, bo.ID, "on my way"); err != nil {
+		t.Fatal(err)
+	}
+	if kind, _, data, _ := ev.next(); kind != "message" || !strings.Contains(data, "on my way") {
+		t.Errorf("Bo's stream of the conversation: %s %q; want his new message", kind, data)
+	}
 }
 
 // events reads a stream's events as "kind id" lines, with their data.

@@ -50,6 +50,8 @@ type Server struct {
 	unsubscribe func()
 	keepalive   time.Duration
 	recheck     time.Duration
+	// signInsPerAddress and signInsPerClient bound the sign-in form.
+	signInsPerAddress, signInsPerClient *limiter
 }
 
 // Config is what a Server needs.
@@ -72,15 +74,17 @@ type Config struct {
 // New returns a Server.
 func New(cfg Config) *Server {
 	s := &Server{
-		svc:         cfg.Service,
-		sessions:    sessions{key: cfg.SessionKey, secure: cfg.Secure, now: cfg.Service.Now},
-		log:         cfg.Logger,
-		mux:         http.NewServeMux(),
-		markdown:    NewMarkdown(),
-		hub:         newHub(subscriberQueue),
-		keepalive:   cmp.Or(cfg.Keepalive, 25*time.Second),
-		recheck:     cmp.Or(cfg.Recheck, 30*time.Second),
-		unsubscribe: func() {},
+		svc:               cfg.Service,
+		sessions:          sessions{key: cfg.SessionKey, secure: cfg.Secure, now: cfg.Service.Now},
+		log:               cfg.Logger,
+		mux:               http.NewServeMux(),
+		markdown:          NewMarkdown(),
+		hub:               newHub(subscriberQueue),
+		keepalive:         cmp.Or(cfg.Keepalive, 25*time.Second),
+		recheck:           cmp.Or(cfg.Recheck, 30*time.Second),
+		unsubscribe:       func() {},
+		signInsPerAddress: newLimiter(maxSignInsPerAddress, signInWindow, cfg.Service.Now),
+		signInsPerClient:  newLimiter(maxSignInsPerClient, signInWindow, cfg.Service.Now),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

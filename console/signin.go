@@ -3,8 +3,18 @@ package console
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/belfryhq/belfry"
+)
+
+// The sign-in form sends at most maxSignInsPerAddress links to one
+// address, and takes at most maxSignInsPerClient requests from one client address, in
+// signInWindow. Over the limit it answers as always, and sends nothing.
+const (
+	maxSignInsPerAddress = 3
+	maxSignInsPerClient  = 20
+	signInWindow         = 15 * time.Minute
 )
 
 type signInPage struct {
@@ -33,9 +43,14 @@ func (s *Server) requestSignIn(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) || !s.formFromPage(w, r, "/signin") {
 		return
 	}
-	if err := s.svc.RequestSignIn(r.Context(), strings.TrimSpace(r.PostFormValue("email"))); err != nil {
-		s.failed(w, r, err)
-		return
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	if s.signInsPerAddress.allow(belfry.EmailKey(email)) && s.signInsPerClient.allow(clientIP(r)) {
+		if err := s.svc.RequestSignIn(r.Context(), email); err != nil {
+			s.failed(w, r, err)
+			return
+		}
+	} else {
+		s.log.Warn("sign-in requests over the limit; no link sent", "request_id", requestID(r), "client", clientIP(r))
 	}
 	s.render(w, http.StatusOK, "signin", signInPage{Title: "Check your e-mail", Sent: true})
 }

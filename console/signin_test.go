@@ -93,6 +93,23 @@ func TestSignInWithLink(t *testing.T) {
 	}
 }
 
+// TestSignInRequestsLimited asks for a link for one address five times:
+// three are sent, and every answer reads the same.
+func TestSignInRequestsLimited(t *testing.T) {
+	e := newEnv(t)
+	e.enterprise()
+	e.newMember("ana@example.com")
+	c := browserless(t)
+	for i := range 5 {
+		if status, page := askSignIn(t, e, c, "ana@example.com"); status != 200 || !strings.Contains(page, "If that address has an account") {
+			t.Errorf("request %d = %d; want the usual answer:\n%s", i+1, status, page)
+		}
+	}
+	if links := e.signInLinks("ana@example.com"); len(links) != 3 {
+		t.Errorf("%d links queued for five requests; want 3", len(links))
+	}
+}
+
 func TestSignInLinkExpires(t *testing.T) {
 	e := newEnv(t)
 	e.enterprise()
