@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -331,3 +332,31 @@ func TestStream(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestStreamOutlivesReadTimeout serves the pages as serve does, with a
+// ReadTimeout, and checks that a stream still carries messages after it:
+// the timeout bounds reading the request, not the answer's life.
+func TestStreamOutlivesReadTimeout(t *testing.T) {
+	e := newEnv(t)
+	ana, ac := e.member("ana@example.com", "Ana")
+	e.enterprise()
+	r := e.room("Ops", ana)
+	srv := httptest.NewUnstartedServer(e.srv.Config.Handler)
+	srv.Config.ReadTimeout = 300 * time.Millisecond
+	srv.Start()
+	t.Cleanup(srv.Close) // after the stream's body is closed, which Close waits for
+	u, _ := url.Parse(srv.URL)
+	old, _ := url.Parse(e.srv.URL)
+	ac.Jar.SetCookies(u, ac.Jar.Cookies(old))
+	ev, status := openStream(t, ac, srv.URL+"/rooms/"+r.ID+"/events", "")
+	if status != http.StatusOK {
+		t.Fatalf("stream = %d", status)
+	}
+	time.Sleep(time.Second) // past the ReadTimeout, which must not end the stream
+	if _, err := e.svc.PostRoomMessage(e.ctx(), e.team.ID, r.ID, ana.ID, "still here"); err != nil {
+		t.Fatal(err)
+	}
+	if kind, _, data, ok := ev.next(); !ok || kind != "message" || !strings.Contains(data, "still here") {
+		t.Errorf("after the server's ReadTimeout the stream gave %s %q (open %v); want the new message", kind, data, ok)
+	}
+}
