@@ -303,6 +303,10 @@ func TestStream(t *testing.T) {
 	if status != 200 || ev.resp.Header.Get("Content-Type") != "text/event-stream" {
 		t.Fatalf("GET events = %d %q; want 200 text/event-stream", status, ev.resp.Header.Get("Content-Type"))
 	}
+	fresh, _ := openStream(t, bc, link+"?after=0", "")
+	if kind, id, _, _ := fresh.next(); kind != "message" || id != itoa(first.Seq) {
+		t.Errorf("a page that showed no message yet (?after=0) first got %s %s; want the first message replayed", kind, id)
+	}
 	kind, id, data, _ := ev.next()
 	if kind != "message" || id != itoa(second.Seq) || !strings.Contains(data, "second") || strings.Contains(data, "<script") {
 		t.Errorf("replay after the first message: %s %s %q; want the second, without its script", kind, id, data)

@@ -37,7 +37,10 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	out := &eventWriter{w: w, rc: http.NewResponseController(w)}
 	out.write("retry: 2000\n\n")
-	sent, ok := s.replay(r.Context(), out, m, t, lastEventID(r))
+	sent, ok := int64(0), true
+	if since, replay := lastEventID(r); replay {
+		sent, ok = s.replay(r.Context(), out, m, t, since)
+	}
 	if ok {
 		s.follow(r.Context(), out, m, t, sub, sent)
 	}
@@ -60,26 +63,25 @@ func (s *Server) streamThread(w http.ResponseWriter, r *http.Request, m *member)
 }
 
 // lastEventID is the Seq the client last got: Last-Event-ID on a
-// reconnection, ?after= from the page on the first connection.
-func lastEventID(r *http.Request) int64 {
+// reconnection, ?after= from the page on the first connection (0 for a
+// page that showed no message yet). ok is false for a client that gives
+// neither, which gets only what comes from now on.
+func lastEventID(r *http.Request) (seq int64, ok bool) {
 	v := r.Header.Get("Last-Event-ID")
 	if v == "" {
 		v = r.URL.Query().Get("after")
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
-		return 0
+		return 0, false
 	}
-	return n
+	return n, true
 }
 
 // replay sends the messages after Seq since, from the store, and returns
 // the Seq of the last one sent. A client so far behind that one page of
 // history does not reach back to it is told to reload instead.
 func (s *Server) replay(ctx context.Context, out *eventWriter, m *member, t belfry.Thread, since int64) (int64, bool) {
-	if since == 0 {
-		return 0, true
-	}
 	msgs, err := s.svc.History(ctx, m.account.ID, t, 0, belfry.MaxHistoryPage)
 	if err != nil {
 		return since, false

@@ -76,7 +76,7 @@ func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, m *member,
 		return
 	}
 	p := threadPage{Title: name, Name: name, Action: action, CSRF: csrf, Problem: problem, Draft: draft,
-		MaxLength: belfry.MaxMessageLength, Events: threadPath(t) + "/events"}
+		MaxLength: belfry.MaxMessageLength}
 	if t.RoomID != "" {
 		if p.Roster, err = s.rosterOf(w, r, m, t.RoomID); err != nil {
 			s.failed(w, r, err)
@@ -88,8 +88,8 @@ func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, m *member,
 		p.Messages = append(p.Messages, s.view(m, msg))
 		last = msg.Seq
 	}
-	if before == 0 {
-		p.Events += "?after=" + strconv.FormatInt(last, 10)
+	if before == 0 { // an older page stays as it is; the latest one goes live
+		p.Events = threadPath(t) + "/events?after=" + strconv.FormatInt(last, 10)
 	}
 	if len(msgs) == historyPage {
 		p.Older = threadPath(t) + "?before=" + strconv.FormatInt(msgs[0].Seq, 10)

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var list = document.getElementById("messages");
-  if (!list || !window.EventSource) {
+  if (!list || !list.getAttribute("data-events") || !window.EventSource) {
     return;
   }
   function parse(html) {
