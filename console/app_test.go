@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/console"
 )
 
 // enterprise makes the test account an Enterprise one, which rooms need.
@@ -243,7 +244,10 @@ func openStream(t *testing.T, c *http.Client, link string, lastID string) (*even
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { resp.Body.Close() })
+	// A stream that stays silent ends the test's reads in 20 s rather
+	// than hanging it.
+	stop := time.AfterFunc(20*time.Second, func() { resp.Body.Close() })
+	t.Cleanup(func() { stop.Stop(); resp.Body.Close() })
 	return &events{resp: resp, r: bufio.NewReader(resp.Body)}, resp.StatusCode
 }
 
@@ -363,4 +367,31 @@ func TestStreamOutlivesReadTimeout(t *testing.T) {
 	if kind, _, data, ok := ev.next(); !ok || kind != "message" || !strings.Contains(data, "still here") {
 		t.Errorf("after the server's ReadTimeout the stream gave %s %q (open %v); want the new message", kind, data, ok)
 	}
+}
+
+// TestStreamKeepalive checks that an idle stream sends keepalive comments,
+// which keep proxies from closing it.
+func TestStreamKeepalive(t *testing.T) {
+	e := newEnv(t)
+	ana, ac := e.member("ana@example.com", "Ana")
+	e.enterprise()
+	r := e.room("Ops", ana)
+	pages := console.New(console.Config{Service: e.svc, SessionKey: []byte("test key"), Keepalive: 50 * time.Millisecond})
+	srv := httptest.NewServer(pages)
+	t.Cleanup(srv.Close)
+	t.Cleanup(pages.Close)
+	ev, status := openStream(t, ac, srv.URL+"/rooms/"+r.ID+"/events", "")
+	if status != http.StatusOK {
+		t.Fatalf("stream = %d", status)
+	}
+	for range 3 {
+		line, err := ev.r.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line == ": keepalive\n" {
+			return
+		}
+	}
+	t.Errorf("no keepalive comment among the stream's first lines")
 }
