@@ -187,6 +187,23 @@ func TestFormProblems(t *testing.T) {
 	if status, _ := post(t, other, e.srv.URL+"/conversations", url.Values{"email": {"ana@example.com"}}, nil); status != http.StatusForbidden {
 		t.Errorf("starting a conversation without a token = %d; want 403", status)
 	}
+	foreign := map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+	for _, path := range []string{"/signin", "/signin/some-token", "/conversations", "/rooms/" + r.ID + "/messages",
+		"/rooms/" + r.ID + "/members", "/rooms/" + r.ID + "/members/" + ana.ID + "/remove", "/signout"} {
+		form := url.Values{"csrf": {token}, "email": {"bo@example.com"}, "content": {"forged"}}
+		if status, _ := post(t, c, e.srv.URL+path, form, foreign); status != http.StatusForbidden {
+			t.Errorf("POST %s from another site = %d; want 403", path, status)
+		}
+	}
+	if got := e.history(belfry.Thread{RoomID: r.ID}); len(got) != 0 {
+		t.Errorf("after cross-site forms the room holds %q; want nothing", got)
+	}
+	if convs, _ := e.svc.ListConversations(e.ctx(), e.team.ID, ana.ID, belfry.Page{Limit: 10}); len(convs) != 0 {
+		t.Errorf("after cross-site forms Ana is in %d conversations; want none", len(convs))
+	}
+	if status, _, _ := fetch(t, c, "GET", page, nil); status != http.StatusOK {
+		t.Errorf("after a cross-site sign-out the session no longer works (%d); want it kept", status)
+	}
 }
 
 func TestConversation(t *testing.T) {
