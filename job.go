@@ -18,6 +18,10 @@ const (
 	// (ApplyRetention). An account has one such job, which the periodic
 	// ScheduleRetention queues again once it has run.
 	KindRetention JobKind = "retention"
+	// KindSignIn is the e-mail that carries a member's sign-in link
+	// (RequestSignIn): a Mail, like an invitation's, but of a kind of its
+	// own, with no hooks, so that its outcome changes no invitation.
+	KindSignIn JobKind = "signin"
 )
 
 // JobStatus is where a job stands.

@@ -101,7 +101,7 @@ func (m *Mail) Job() *Job {
 
 // MailOf reads the e-mail a job of kind KindMail delivers.
 func MailOf(j *Job) (*Mail, error) {
-	if j.Kind != KindMail {
+	if j.Kind != KindMail && j.Kind != KindSignIn {
 		return nil, fmt.Errorf("job %s is of kind %s, not %s", j.ID, j.Kind, KindMail)
 	}
 	var h mailHeader

@@ -2,6 +2,7 @@ package belfry
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -185,6 +186,7 @@ func (s *Service) post(ctx context.Context, accountID string, t Thread, userID, 
 	if err := s.Store.PostMessage(ctx, m); err != nil {
 		return nil, err
 	}
+	s.publish(ctx, Event{Kind: EventPosted, AccountID: m.AccountID, Thread: t, MessageID: m.ID, Seq: m.Seq})
 	return m, nil
 }
 
@@ -212,6 +214,8 @@ func (s *Service) PostWebhookMessage(ctx context.Context, id, token, content str
 	if err := s.Store.PostMessage(ctx, m); err != nil {
 		return nil, err
 	}
+	// Open pages of the room hear of it as of any other post.
+	s.publish(ctx, Event{Kind: EventPosted, AccountID: m.AccountID, Thread: m.Thread(), MessageID: m.ID, Seq: m.Seq})
 	return m, nil
 }
 
@@ -255,8 +259,12 @@ func (s *Service) redact(ctx context.Context, accountID string, t Thread, messag
 		return err
 	}
 	AuditNote(ctx, a.ID, "redacted message "+messageID+" in "+t.String(), messageID)
-	_, err = s.Store.RedactMessage(ctx, a.ID, t, messageID, s.now())
-	return err
+	m, err := s.Store.RedactMessage(ctx, a.ID, t, messageID, s.now())
+	if err != nil {
+		return err
+	}
+	s.publish(ctx, Event{Kind: EventRedacted, AccountID: a.ID, Thread: t, MessageID: m.ID, Seq: m.Seq})
+	return nil
 }
 
 // ExportMessages returns a page of an account's messages, oldest first, for
@@ -280,4 +288,56 @@ func (s *Service) ExportMessages(ctx context.Context, f MessageFilter, p Page) (
 		return nil, err
 	}
 	return s.Store.ListMessages(ctx, f, p)
+}
+
+// Message returns one message of a room or conversation, for a page that
+// heard of it through Events.
+func (s *Service) Message(ctx context.Context, accountID string, t Thread, id string) (*Message, error) {
+	return s.Store.Message(ctx, accountID, t, id)
+}
+
+// InThread reports whether user userID is a member of thread t of account
+// accountID; false too when there is no such room or conversation, which
+// the web app answers alike, revealing nothing of others' threads. The web
+// app asks it before it shows a thread, and again while a live stream
+// stays open.
+func (s *Service) InThread(ctx context.Context, accountID string, t Thread, userID string) (bool, error) {
+	if t.ConversationID != "" {
+		members, err := s.Store.ListConversationMembers(ctx, accountID, t.ConversationID)
+		if ErrorKind(err) == NotFound {
+			return false, nil
+		}
+		return slices.ContainsFunc(members, func(m *Member) bool { return m.ID == userID }), err
+	}
+	_, err := s.RoomMembership(ctx, accountID, t.RoomID, userID)
+	if ErrorKind(err) == NotFound {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// RoomMembership returns user userID's membership of room roomID of
+// account accountID, with its role: NotFound when there is no such room or
+// the user is not in it. The web app reads it to know whether a viewer may
+// manage the room's members.
+func (s *Service) RoomMembership(ctx context.Context, accountID, roomID, userID string) (*Membership, error) {
+	if _, err := s.Store.Room(ctx, accountID, roomID); err != nil {
+		return nil, err
+	}
+	p := Page{Limit: 100}
+	for {
+		ms, err := s.Store.ListMemberships(ctx, roomID, p)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			if m.Member.ID == userID {
+				return m, nil
+			}
+		}
+		if len(ms) < p.Limit {
+			return nil, Errorf(NotFound, "user %s is not a member of room %s", userID, roomID)
+		}
+		p.After = ms[len(ms)-1].Seq
+	}
 }

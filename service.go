@@ -16,6 +16,7 @@ type Store interface {
 	MembershipStore
 	MessageStore
 	ConversationStore
+	SignInStore
 	RetentionStore
 	KeyStore
 	JobStore
@@ -42,6 +43,9 @@ type Service struct {
 	NewID func() string
 	// Invitations configures invitation links and e-mail.
 	Invitations Invitations
+	// Events, when set, hears of every message posted or redacted, by
+	// whatever path, once it is stored, for the web app's live pages.
+	Events Events
 
 	secrets secretCache
 	// webhooks caches the webhooks that posts read (webhookcache.go).

@@ -19,6 +19,18 @@ import (
 // off for the pages, as an invitee's locked-down phone might have it.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	ctx := liveBrowser(t)
+	_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+	if err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return ctx
+}
+
+// liveBrowser starts headless Chromium, with a profile of its own, and
+// returns a context that drives it, JavaScript on.
+func liveBrowser(t *testing.T) context.Context {
+	t.Helper()
 	path := os.Getenv("BELFRY_CHROMIUM")
 	if path == "" {
 		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
@@ -47,8 +59,7 @@ func browser(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
 	t.Cleanup(cancel)
-	_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
-	if err != nil {
+	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("starting %s: %v", path, err)
 	}
 	return ctx

@@ -5,6 +5,7 @@ package console
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"embed"
 	"fmt"
@@ -22,11 +23,18 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
+//go:embed static
+var staticFS embed.FS
+
 var pages = map[string]*template.Template{}
 
+// fragment renders one message alone, for a live page to insert: the
+// same template the thread page uses, so both show a message alike.
+var fragment = template.Must(template.ParseFS(templateFS, "templates/message.html"))
+
 func init() {
-	for _, name := range []string{"accept", "welcome", "problem"} {
-		pages[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+	for _, name := range []string{"accept", "welcome", "problem", "thread", "signin"} {
+		pages[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/message.html", "templates/"+name+".html"))
 	}
 }
 
@@ -36,6 +44,14 @@ type Server struct {
 	sessions sessions
 	log      *slog.Logger
 	mux      *http.ServeMux
+	markdown *Markdown
+	hub      *hub
+	// unsubscribe stops the hub hearing the service's events.
+	unsubscribe func()
+	keepalive   time.Duration
+	recheck     time.Duration
+	// signInsPerAddress and signInsPerClient bound the sign-in form.
+	signInsPerAddress, signInsPerClient *limiter
 }
 
 // Config is what a Server needs.
@@ -46,30 +62,67 @@ type Config struct {
 	// Secure marks cookies Secure, for a Belfry reached over HTTPS.
 	Secure bool
 	Logger *slog.Logger
+	// Keepalive is how often an idle live stream sends a comment, so
+	// that proxies keep it open; 0 means 25 seconds.
+	Keepalive time.Duration
+	// Recheck is how often a live stream checks that its session still
+	// holds and its member is still in the thread, when no event comes
+	// to make it check; 0 means 30 seconds.
+	Recheck time.Duration
 }
 
 // New returns a Server.
 func New(cfg Config) *Server {
 	s := &Server{
-		svc:      cfg.Service,
-		sessions: sessions{key: cfg.SessionKey, secure: cfg.Secure, now: cfg.Service.Now},
-		log:      cfg.Logger,
-		mux:      http.NewServeMux(),
+		svc:               cfg.Service,
+		sessions:          sessions{key: cfg.SessionKey, secure: cfg.Secure, now: cfg.Service.Now},
+		log:               cfg.Logger,
+		mux:               http.NewServeMux(),
+		markdown:          NewMarkdown(),
+		hub:               newHub(subscriberQueue),
+		keepalive:         cmp.Or(cfg.Keepalive, 25*time.Second),
+		recheck:           cmp.Or(cfg.Recheck, 30*time.Second),
+		unsubscribe:       func() {},
+		signInsPerAddress: newLimiter(maxSignInsPerAddress, signInWindow, cfg.Service.Now),
+		signInsPerClient:  newLimiter(maxSignInsPerClient, signInWindow, cfg.Service.Now),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Service.Events != nil {
+		s.unsubscribe = cfg.Service.Events.Subscribe(s.hub.deliver)
 	}
 	s.mux.HandleFunc("GET /invitations/{token}", s.showInvitation)
 	s.mux.HandleFunc("POST /invitations/{token}", s.acceptInvitation)
 	s.mux.HandleFunc("GET /welcome", s.welcome)
 	s.mux.HandleFunc("POST /signout", s.signOut)
+	s.mux.HandleFunc("GET /{$}", s.start)
+	s.mux.HandleFunc("POST /signin", s.requestSignIn)
+	s.mux.HandleFunc("GET /signin/{token}", s.showSignIn)
+	s.mux.HandleFunc("POST /signin/{token}", s.signIn)
+	s.mux.HandleFunc("POST /conversations", s.startConversation)
+	s.mux.HandleFunc("POST /rooms/{room}/members", s.addMember)
+	s.mux.HandleFunc("POST /rooms/{room}/members/{member}/remove", s.removeMember)
+	for _, prefix := range []string{"/rooms/{room}", "/conversations/{conversation}"} {
+		s.mux.HandleFunc("GET "+prefix, s.showThread)
+		s.mux.HandleFunc("POST "+prefix+"/messages", s.postMessage)
+		s.mux.HandleFunc("GET "+prefix+"/events", s.stream)
+	}
+	s.mux.Handle("GET /static/", http.FileServerFS(staticFS))
 	return s
 }
+
+// Close stops the Server hearing the service's events. Open streams end
+// with their requests.
+func (s *Server) Close() { s.unsubscribe() }
 
 // Owns reports whether path is one of the console's pages, so that a
 // front handler can send everything else to the API.
 func Owns(path string) bool {
-	for _, p := range []string{"/invitations/", "/welcome", "/signout"} {
+	if path == "/" {
+		return true
+	}
+	for _, p := range []string{"/invitations/", "/welcome", "/signout", "/signin", "/signin/", "/rooms/", "/conversations", "/conversations/", "/static/"} {
 		if path == p || (p[len(p)-1] == '/' && len(path) > len(p) && path[:len(p)] == p) {
 			return true
 		}
@@ -88,7 +141,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// headers and caches.
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 	defer s.finish(rec, r, id, start)
@@ -125,11 +178,13 @@ func (s *Server) finish(rec *recorder, r *http.Request, id string, start time.Ti
 		slog.String("method", r.Method), slog.String("path", logPath(r.URL.Path)))
 }
 
-// logPath is the path of a page as the log may show it: an accept link's
-// token is left out.
+// logPath is the path of a page as the log may show it: the token of an
+// accept or sign-in link is left out.
 func logPath(p string) string {
-	if strings.HasPrefix(p, "/invitations/") {
-		return "/invitations/…"
+	for _, prefix := range []string{"/invitations/", "/signin/"} {
+		if strings.HasPrefix(p, prefix) {
+			return prefix + "…"
+		}
 	}
 	return p
 }

@@ -72,9 +72,12 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { store.Close() })
 	e := &env{t: t, links: &links{}, logs: &logBuffer{}, now: time.Now().UTC()}
-	e.svc = &belfry.Service{Store: store, Clock: func() time.Time { return e.now }}
+	e.svc = &belfry.Service{Store: store, Clock: func() time.Time { return e.now }, Events: &belfry.LocalEvents{}}
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
-	e.srv = httptest.NewServer(console.New(console.Config{Service: e.svc, SessionKey: []byte("test key"), Logger: log}))
+	pages := console.New(console.Config{Service: e.svc, SessionKey: []byte("test key"), Logger: log,
+		Recheck: 100 * time.Millisecond})
+	e.srv = httptest.NewServer(pages)
+	t.Cleanup(pages.Close)
 	t.Cleanup(e.srv.Close)
 	e.svc.Invitations = belfry.Invitations{PublicURL: e.srv.URL, Composer: e.links}
 	ctx := e.ctx()

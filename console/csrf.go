@@ -124,5 +124,5 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request) {
 		"sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
 	s.problem(w, http.StatusForbidden, "Request refused",
 		"This form was not sent from Belfry's own page, so nothing was changed.",
-		"Open the link from your invitation e-mail again and submit the form there. If this keeps happening, allow cookies for this site.")
+		"Open Belfry's page again (for an invitation, the link from your e-mail) and submit the form there. If this keeps happening, allow cookies for this site.")
 }

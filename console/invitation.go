@@ -105,11 +105,16 @@ func (s *Server) invitationProblem(w http.ResponseWriter, r *http.Request, err e
 // audited returns r's context carrying an audit event for a change made
 // from a page: the invitee acts for themselves, with no access key.
 func (s *Server) audited(r *http.Request, operation string) context.Context {
+	return belfry.WithAudit(r.Context(), &belfry.AuditEvent{
+		Time: s.svc.Now(), SourceIP: clientIP(r), Operation: operation, CallerARN: "belfry:console",
+	})
+}
+
+// clientIP is the address r came from.
+func clientIP(r *http.Request) string {
 	ip, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		ip = r.RemoteAddr
+		return r.RemoteAddr
 	}
-	return belfry.WithAudit(r.Context(), &belfry.AuditEvent{
-		Time: s.svc.Now(), SourceIP: ip, Operation: operation, CallerARN: "belfry:console",
-	})
+	return ip
 }

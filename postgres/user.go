@@ -64,8 +64,13 @@ func (s *Store) ListUsers(ctx context.Context, accountID string, f belfry.UserFi
 	if err != nil {
 		return nil, internal(err)
 	}
+	return scanUsers(rows, capacity(p))
+}
+
+// scanUsers reads the users of rows, which it closes.
+func scanUsers(rows pgx.Rows, n int) ([]*belfry.User, error) {
 	defer rows.Close()
-	list := make([]*belfry.User, 0, capacity(p))
+	list := make([]*belfry.User, 0, n)
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {

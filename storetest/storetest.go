@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) belfry.Store) {
 		{"MembershipBatches", membershipBatchTests},
 		{"Messages", messageTests},
 		{"Webhooks", webhookTests},
+		{"SignIns", signInTests},
 		{"Retention", retentionTests},
 		{"Keys", keyTests},
 		{"Paging", pagingTests},

@@ -28,7 +28,9 @@ func (s *server) setUpMail(svc *belfry.Service, log *slog.Logger) error {
 		}
 	}
 	if s.cfg.SMTPURL == "" {
-		log.Info("no mail server configured (BELFRY_SMTP_URL): invitations are kept for `belfry invitations list`")
+		log.Info("no mail server configured (BELFRY_SMTP_URL): invitations are kept for `belfry invitations list`, " +
+			"sign-in links are logged")
+		s.background = append(s.background, signInWorker(svc, nil, log))
 		return nil
 	}
 	mc, err := mail.ParseURL(s.cfg.SMTPURL)
@@ -42,7 +44,9 @@ func (s *server) setUpMail(svc *belfry.Service, log *slog.Logger) error {
 	}
 	worker := mail.NewWorker(svc, sender, mail.WorkerConfig{RetryFirst: s.cfg.MailRetryFirst, Logger: log})
 	svc.Invitations.Mailer = worker
-	s.background = append(s.background, func(ctx context.Context) error {
+	// The sign-in worker shares the sender, which the invitation
+	// worker closes when it stops.
+	s.background = append(s.background, signInWorker(svc, sender, log), func(ctx context.Context) error {
 		defer sender.Close()
 		return worker.Run(ctx)
 	})

@@ -104,6 +104,7 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 	// api.Listener gives net/http's answers to requests it cannot parse the
 	// AWS error shape.
 	s := &server{cfg: cfg, store: store, ln: api.Listener(ln, log), log: log}
+	s.setUpEvents(svc, log)
 	if err := s.setUpMail(svc, log); err != nil {
 		store.Close()
 		ln.Close()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -57,4 +58,19 @@ func openStore(ctx context.Context, c *Config) (belfry.Store, error) {
 		return postgres.Open(ctx, c.DatabaseURL)
 	}
 	return sqlite.Open(filepath.Join(c.DataDir, "belfry.db"))
+}
+
+// setUpEvents gives the service the Events that carry posted and redacted
+// messages to the web app's live pages: within the process on SQLite,
+// which one process owns, and through LISTEN/NOTIFY on PostgreSQL, so that
+// a message posted on one replica reaches a browser held by another.
+func (s *server) setUpEvents(svc *belfry.Service, log *slog.Logger) {
+	pg, ok := s.store.(*postgres.Store)
+	if !ok {
+		svc.Events = &belfry.LocalEvents{}
+		return
+	}
+	ev := postgres.NewEvents(pg, log)
+	svc.Events = ev
+	s.background = append(s.background, ev.Run)
 }
