@@ -46,6 +46,8 @@ type Server struct {
 	mux      *http.ServeMux
 	markdown *Markdown
 	hub      *hub
+	// live spares a thread's streams from repeating each other's work.
+	live liveCache
 	// unsubscribe stops the hub hearing the service's events.
 	unsubscribe func()
 	keepalive   time.Duration

@@ -123,21 +123,21 @@ func (s *Server) follow(ctx context.Context, out *eventWriter, m *member, t belf
 				return
 			}
 		case e := <-sub.events:
-			if !s.stillHolds(ctx, m, t) {
+			if !s.holdsLive(ctx, m, t) {
 				return
 			}
 			if e.Kind == belfry.EventPosted && e.Seq <= sent {
 				continue
 			}
-			msg, err := s.svc.Message(ctx, m.account.ID, t, e.MessageID)
+			lm, err := s.liveMessage(ctx, m, t, e)
 			if err != nil {
 				continue // deleted since, by retention or with its room
 			}
-			if !s.sendMessage(out, m, msg, string(e.Kind)) {
+			if !s.sendRendered(out, m, lm, string(e.Kind)) {
 				return
 			}
 			if e.Kind == belfry.EventPosted {
-				sent = max(sent, msg.Seq)
+				sent = max(sent, lm.msg.Seq)
 			}
 		}
 	}
@@ -147,14 +147,24 @@ func (s *Server) follow(ctx context.Context, out *eventWriter, m *member, t belf
 // new message carries its Seq as the event ID, for replay, and a
 // redaction none, so that the client's last ID stays a message's.
 func (s *Server) sendMessage(out *eventWriter, m *member, msg *belfry.Message, kind string) bool {
-	html, err := s.fragmentOf(m, msg)
+	return s.sendView(out, s.view(m, msg), msg.Seq, kind)
+}
+
+// sendRendered is sendMessage for a message rendered once for every
+// stream (liveMessage).
+func (s *Server) sendRendered(out *eventWriter, m *member, lm liveMessage, kind string) bool {
+	return s.sendView(out, s.viewRendered(m, lm.msg, lm.html), lm.msg.Seq, kind)
+}
+
+func (s *Server) sendView(out *eventWriter, v messageView, seq int64, kind string) bool {
+	html, err := s.fragmentOfView(v)
 	if err != nil {
 		s.log.Error("rendering a live message", "error", err)
 		return false
 	}
 	id := ""
 	if kind == string(belfry.EventPosted) {
-		id = strconv.FormatInt(msg.Seq, 10)
+		id = strconv.FormatInt(seq, 10)
 	}
 	return out.send(kind, id, html)
 }

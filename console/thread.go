@@ -130,6 +130,15 @@ func cmpName(name, email string) string {
 // view is msg as m sees it: its content as safe HTML, and marked when it
 // mentions m.
 func (s *Server) view(m *member, msg *belfry.Message) messageView {
+	var html template.HTML
+	if msg.Redacted.IsZero() {
+		html = s.markdown.Render(msg.Content)
+	}
+	return s.viewRendered(m, msg, html)
+}
+
+// viewRendered is view with msg's content already rendered as html.
+func (s *Server) viewRendered(m *member, msg *belfry.Message, html template.HTML) messageView {
 	v := messageView{
 		ID: msg.ID, Seq: msg.Seq, Sender: cmpName(msg.Sender.Name, msg.Sender.Email),
 		Time: msg.Created.UTC().Format("2 Jan 15:04 UTC"), ISOTime: msg.Created.UTC().Format("2006-01-02T15:04:05Z"),
@@ -139,7 +148,7 @@ func (s *Server) view(m *member, msg *belfry.Message) messageView {
 		v.Sender += " (" + string(msg.Sender.Type) + ")"
 	}
 	if !v.Redacted {
-		v.HTML = s.markdown.Render(msg.Content)
+		v.HTML = html
 		v.Mentioned = mentions(msg.Content, m.user)
 	}
 	return v
@@ -160,8 +169,12 @@ func mentions(content string, u *belfry.User) bool {
 
 // fragmentOf renders msg alone, as m sees it, for a live page.
 func (s *Server) fragmentOf(m *member, msg *belfry.Message) (string, error) {
+	return s.fragmentOfView(s.view(m, msg))
+}
+
+func (s *Server) fragmentOfView(v messageView) (string, error) {
 	var buf bytes.Buffer
-	err := fragment.ExecuteTemplate(&buf, "message", s.view(m, msg))
+	err := fragment.ExecuteTemplate(&buf, "message", v)
 	return buf.String(), err
 }
 

@@ -31,10 +31,13 @@ import (
 func main() {
 	duration := flag.Duration("duration", 10*time.Second, "how long each scenario runs")
 	clients := flag.Int("clients", 32, "concurrent clients")
-	only := flag.String("only", "", "comma-separated scenarios to run (default all but soak): floor, CreateUser, InviteUsers50, InviteUsers50+smtp, InviteUsers50+slowsmtp, InviteUsers50+downsmtp, CreateRoomMembership, ListUsers1k, ListUsers100k, webhookfloor, Webhook, soak")
+	only := flag.String("only", "", "comma-separated scenarios to run (default all but soak): floor, CreateUser, InviteUsers50, InviteUsers50+smtp, InviteUsers50+slowsmtp, InviteUsers50+downsmtp, CreateRoomMembership, ListUsers1k, ListUsers100k, webhookfloor, Webhook, soak, live")
 	soakFor := flag.Duration("soak", 3*time.Minute, "how long the soak scenario runs")
 	soakEvery := flag.Duration("soak-every", 10*time.Second, "how often the soak scenario prints a line")
 	listUsers := flag.Int("list-users", 100_000, "users in the large account for ListUsers100k")
+	lv := &live{}
+	flag.IntVar(&lv.streams, "live-streams", 1000, "live streams the live scenario holds open on one room")
+	flag.IntVar(&lv.posts, "live-posts", 100, "webhook posts the live scenario sends, ten a second")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	db := new(database)
 	flag.StringVar(&db.url, "database-url", "", "run Belfry on this PostgreSQL database, in a fresh schema dropped afterwards (default SQLite in a temporary directory)")
@@ -54,14 +57,14 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	sk := &soak{duration: *soakFor, every: *soakEvery, clients: *clients, sqlite: !db.postgres()}
-	if err := run(*duration, *clients, *only, *listUsers, db, sk); err != nil {
+	if err := run(*duration, *clients, *only, *listUsers, db, sk, lv); err != nil {
 		fmt.Fprintln(os.Stderr, "belfry-bench:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(duration time.Duration, clients int, only string, listUsers int, db *database, sk *soak) error {
+func run(duration time.Duration, clients int, only string, listUsers int, db *database, sk *soak, lv *live) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "belfry-bench-")
 	if err != nil {
@@ -94,6 +97,11 @@ func run(duration time.Duration, clients int, only string, listUsers int, db *da
 	}
 	if len(results) > 0 {
 		report(results, db)
+	}
+	if strings.Contains(","+only+",", ",live,") {
+		if err := lv.run(ctx, b); err != nil {
+			return err
+		}
 	}
 	if strings.Contains(","+only+",", ",soak,") {
 		sk.dir = dir
