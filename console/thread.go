@@ -167,11 +167,7 @@ func mentions(content string, u *belfry.User) bool {
 	return false
 }
 
-// fragmentOf renders msg alone, as m sees it, for a live page.
-func (s *Server) fragmentOf(m *member, msg *belfry.Message) (string, error) {
-	return s.fragmentOfView(s.view(m, msg))
-}
-
+// fragmentOfView renders one message alone, for a live page.
 func (s *Server) fragmentOfView(v messageView) (string, error) {
 	var buf bytes.Buffer
 	err := fragment.ExecuteTemplate(&buf, "message", v)

@@ -108,7 +108,9 @@ func (l *live) report(arrivals []map[string]time.Time, answered map[string]time.
 		return errors.New("live: no event arrived")
 	}
 	slices.Sort(lat)
-	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))].Round(10 * time.Microsecond) }
+	pct := func(p float64) time.Duration {
+		return lat[min(len(lat)-1, int(p*float64(len(lat))))].Round(10 * time.Microsecond)
+	}
 	fmt.Printf("live: %d posts × %d streams: %d events arrived, %d missing; from the post's 200 to the event: p50 %s, p99 %s, max %s\n",
 		len(answered), len(arrivals), len(lat), missing, pct(0.50), pct(0.99), lat[len(lat)-1].Round(10*time.Microsecond))
 	return nil
