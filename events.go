@@ -14,6 +14,10 @@ const (
 	EventPosted EventKind = "message"
 	// EventRedacted is a message whose content was redacted.
 	EventRedacted EventKind = "redaction"
+	// EventStanding says that who may read may have changed: a user was
+	// signed out or suspended, left a room, or the room or account went.
+	// Open pages it concerns check at once whether they may stay open.
+	EventStanding EventKind = "standing"
 )
 
 // Event tells the web app's open pages that a thread changed. It carries
@@ -25,6 +29,9 @@ type Event struct {
 	Thread    Thread    `json:"thread"`
 	MessageID string    `json:"message"`
 	Seq       int64     `json:"seq"`
+	// UserID, on an EventStanding, is the user concerned; "" is every
+	// user of the account (or of Thread, when it is set).
+	UserID string `json:"user,omitempty"`
 }
 
 // Events carries Events from the Service that stored a change to whoever
@@ -77,6 +84,14 @@ func (l *LocalEvents) Subscribe(f func(Event)) (cancel func()) {
 		defer l.mu.Unlock()
 		delete(l.subs, id)
 	}
+}
+
+// standingChanged tells open pages of account accountID (of thread t only,
+// when it is set; of user userID only, when it is set) to check at once
+// that their readers may still read: sessions, suspensions and
+// memberships end open streams at once, not at their next periodic check.
+func (s *Service) standingChanged(ctx context.Context, accountID string, t Thread, userID string) {
+	s.publish(ctx, Event{Kind: EventStanding, AccountID: accountID, Thread: t, UserID: userID})
 }
 
 // publish tells the Service's Events, if any, about a stored change. The

@@ -126,10 +126,14 @@ func (s *Service) DeleteAccount(ctx context.Context, id string) error {
 		return err
 	}
 	AuditNote(ctx, id, "deleted the account", id)
-	return s.Store.DeleteAccount(ctx, c.AwsAccountID, id, s.now(), func(a *Account, unsuspended int) error {
+	err = s.Store.DeleteAccount(ctx, c.AwsAccountID, id, s.now(), func(a *Account, unsuspended int) error {
 		AuditNote(ctx, "", fmt.Sprintf("deleted %s account %q", a.Type, a.Name), a.ID)
 		return deletable(a, unsuspended)
 	})
+	if err == nil {
+		s.standingChanged(ctx, id, Thread{}, "")
+	}
+	return err
 }
 
 // deletable answers the preconditions of DeleteAccount (chime-behaviour.md
@@ -196,7 +200,11 @@ func (s *Service) ReleaseDomain(ctx context.Context, domain string) (*Account, i
 		return nil, 0, err
 	}
 	AuditNote(ctx, a.ID, "released domain "+d+" and suspended its users", d)
-	return s.Store.ReleaseDomain(ctx, a.ID, d)
+	a, n, err := s.Store.ReleaseDomain(ctx, a.ID, d)
+	if err == nil && n > 0 {
+		s.standingChanged(ctx, a.ID, Thread{}, "")
+	}
+	return a, n, err
 }
 
 // PlanRestore decides whether account id, deleted at deleted (the zero time

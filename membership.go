@@ -171,7 +171,11 @@ func (s *Service) DeleteRoomMembership(ctx context.Context, accountID, roomID, m
 		return err
 	}
 	AuditNote(ctx, r.AccountID, "removed member "+memberID+" from room "+r.Name, r.ID, memberID)
-	return s.Store.DeleteMembership(ctx, r.AccountID, r.ID, memberID)
+	if err := s.Store.DeleteMembership(ctx, r.AccountID, r.ID, memberID); err != nil {
+		return err
+	}
+	s.standingChanged(ctx, r.AccountID, Thread{RoomID: r.ID}, memberID)
+	return nil
 }
 
 // MembershipFacts is what a store reads, inside the transaction that adds a

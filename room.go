@@ -181,5 +181,9 @@ func (s *Service) DeleteRoom(ctx context.Context, accountID, roomID string) erro
 		return err
 	}
 	AuditNote(ctx, r.AccountID, "deleted room "+r.Name, r.ID)
-	return s.Store.DeleteRoom(ctx, r.AccountID, r.ID)
+	if err := s.Store.DeleteRoom(ctx, r.AccountID, r.ID); err != nil {
+		return err
+	}
+	s.standingChanged(ctx, r.AccountID, Thread{RoomID: r.ID}, "")
+	return nil
 }

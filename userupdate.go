@@ -150,7 +150,7 @@ func (s *Service) BatchSuspendUser(ctx context.Context, accountID string, ids []
 		return nil, err
 	}
 	AuditNote(ctx, a.ID, fmt.Sprintf("suspended users (%d asked)", len(ids)))
-	return s.batch(ctx, a, ids, func(_ int, u *User) error {
+	errs, err := s.batch(ctx, a, ids, func(_ int, u *User) error {
 		switch {
 		case a.Type != Team && a.Type != EnterpriseLWA:
 			return Errorf(BadRequest, "users of %s account %s are suspended in its directory, not through the API", a.Type, a.ID)
@@ -160,6 +160,10 @@ func (s *Service) BatchSuspendUser(ctx context.Context, accountID string, ids []
 		u.Registration = Suspended
 		return nil
 	})
+	if err == nil {
+		s.standingChanged(ctx, a.ID, Thread{}, "")
+	}
+	return errs, err
 }
 
 // BatchUnsuspendUser restores suspended users of an EnterpriseLWA account to
@@ -235,6 +239,9 @@ func (s *Service) LogoutUser(ctx context.Context, accountID, userID string) erro
 		u.SessionsRevoked = now
 		return nil
 	})
+	if err == nil {
+		s.standingChanged(ctx, a.ID, Thread{}, userID)
+	}
 	return err
 }
 

@@ -412,3 +412,50 @@ func TestStreamKeepalive(t *testing.T) {
 	}
 	t.Errorf("no keepalive comment among the stream's first lines")
 }
+
+// TestStreamsEndAtOnce checks that signing a user out, suspending them,
+// taking them out of a room and deleting the room end their open streams
+// at once: the pages check again when the service says standing changed,
+// not at their periodic check, which here is an hour away.
+func TestStreamsEndAtOnce(t *testing.T) {
+	e := newEnvRecheck(t, time.Hour)
+	ana, _ := e.member("ana@example.com", "Ana")
+	bo, bc := e.member("bo@example.com", "Bo")
+	cy, cc := e.member("cy@example.com", "Cy")
+	di, dc := e.member("di@example.com", "Di")
+	e.enterprise()
+	r := e.room("Ops", ana, bo, cy, di)
+	other := e.room("Other", ana, di)
+	link := e.srv.URL + "/rooms/" + r.ID + "/events"
+	for _, tc := range []struct {
+		name   string
+		client *http.Client
+		link   string
+		end    func() error
+	}{
+		{"LogoutUser", bc, link, func() error { return e.svc.LogoutUser(e.ctx(), e.team.ID, bo.ID) }},
+		{"DeleteRoomMembership", cc, link, func() error { return e.svc.DeleteRoomMembership(e.ctx(), e.team.ID, r.ID, cy.ID) }},
+		{"DeleteRoom", dc, e.srv.URL + "/rooms/" + other.ID + "/events", func() error { return e.svc.DeleteRoom(e.ctx(), e.team.ID, other.ID) }},
+	} {
+		ev, status := openStream(t, tc.client, tc.link, "")
+		if status != http.StatusOK {
+			t.Fatalf("%s: stream = %d", tc.name, status)
+		}
+		e.now = e.now.Add(time.Second)
+		if err := tc.end(); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !ev.ends() {
+			t.Errorf("the stream is still open 10 s after %s, with no event to wake it", tc.name)
+		}
+	}
+	// Di is still in the first room: its stream stays open, and hears posts.
+	ev, _ := openStream(t, dc, link, "")
+	m, err := e.svc.PostRoomMessage(e.ctx(), e.team.ID, r.ID, ana.ID, "still here?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kind, id, _, _ := ev.next(); kind != "message" || id != itoa(m.Seq) {
+		t.Errorf("a member whose standing held got %s %s; want the new message", kind, id)
+	}
+}

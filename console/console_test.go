@@ -66,6 +66,13 @@ func (b *logBuffer) String() string {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvRecheck(t, 100*time.Millisecond)
+}
+
+// newEnvRecheck is newEnv with live streams that check their standing
+// every recheck when no event makes them.
+func newEnvRecheck(t *testing.T, recheck time.Duration) *env {
+	t.Helper()
 	store, err := sqlite.Open(filepath.Join(t.TempDir(), "belfry.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +82,7 @@ func newEnv(t *testing.T) *env {
 	e.svc = &belfry.Service{Store: store, Clock: func() time.Time { return e.now }, Events: &belfry.LocalEvents{}}
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
 	pages := console.New(console.Config{Service: e.svc, SessionKey: []byte("test key"), Logger: log,
-		Recheck: 100 * time.Millisecond})
+		Recheck: recheck})
 	e.srv = httptest.NewServer(pages)
 	t.Cleanup(pages.Close)
 	t.Cleanup(e.srv.Close)

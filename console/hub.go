@@ -68,6 +68,16 @@ func (h *hub) deliver(e belfry.Event) {
 	for sub := range h.subs[threadKey{e.AccountID, e.Thread}] {
 		subs = append(subs, sub)
 	}
+	if e.Kind == belfry.EventStanding && e.Thread == (belfry.Thread{}) {
+		// Every page of the account hears it.
+		for k, set := range h.subs {
+			if k.account == e.AccountID {
+				for sub := range set {
+					subs = append(subs, sub)
+				}
+			}
+		}
+	}
 	h.mu.Unlock()
 	for _, sub := range subs {
 		select {

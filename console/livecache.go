@@ -80,6 +80,17 @@ func (s *Server) liveMessage(ctx context.Context, m *member, t belfry.Thread, e 
 	return v.(liveMessage), nil
 }
 
+// holdsNow checks m's standing afresh, whatever was checked before, and
+// keeps the answer for holdsLive: for an EventStanding, which says that it
+// may have changed.
+func (s *Server) holdsNow(ctx context.Context, m *member, t belfry.Thread) bool {
+	c := &s.live
+	c.mu.Lock()
+	delete(c.checks, liveCheck{account: m.account.ID, user: m.user.ID, thread: t})
+	c.mu.Unlock()
+	return s.holdsLive(ctx, m, t)
+}
+
 // holdsLive is stillHolds for an event: a check that held for m within
 // liveCheckEvery, on any of m's streams of t, holds again. A check that
 // fails is never kept: the stream ends.

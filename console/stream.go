@@ -123,6 +123,12 @@ func (s *Server) follow(ctx context.Context, out *eventWriter, m *member, t belf
 				return
 			}
 		case e := <-sub.events:
+			if e.Kind == belfry.EventStanding {
+				if (e.UserID == "" || e.UserID == m.user.ID) && !s.holdsNow(ctx, m, t) {
+					return
+				}
+				continue
+			}
 			if !s.holdsLive(ctx, m, t) {
 				return
 			}
