@@ -156,6 +156,14 @@ func TestRoomWithoutJavaScript(t *testing.T) {
 		t.Errorf("the room page without JavaScript shows %q; want both messages", page)
 	}
 	noSideways(t, ctx)
+	// Ana administers the room: she makes a webhook and gets its URL to
+	// copy, at a phone's size.
+	must(t, ctx, chromedp.Click("#webhooks summary"))
+	submit(t, ctx, chromedp.SendKeys("#webhook-name", "CI"), chromedp.Click(`#webhooks > form button`))
+	if link := must(t, ctx, chromedp.Value("#webhook-url")); !strings.Contains(link, "/incomingwebhooks/") {
+		t.Errorf("after creating a webhook the page shows the URL %q; want the new webhook's", link)
+	}
+	noSideways(t, ctx)
 	submit(t, ctx, chromedp.Navigate(e.srv.URL+"/welcome"))
 	submit(t, ctx, chromedp.SendKeys("#email", "bo@example.com"), chromedp.Click(`form[action="/conversations"] button`))
 	submit(t, ctx, chromedp.SendKeys("#content", "Lunch?"), chromedp.Click("form button[type=submit]"))

@@ -105,6 +105,10 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("POST /conversations", s.startConversation)
 	s.mux.HandleFunc("POST /rooms/{room}/members", s.addMember)
 	s.mux.HandleFunc("POST /rooms/{room}/members/{member}/remove", s.removeMember)
+	s.mux.HandleFunc("POST /rooms/{room}/webhooks", s.createWebhook)
+	s.mux.HandleFunc("POST /rooms/{room}/webhooks/{webhook}/rename", s.renameWebhook)
+	s.mux.HandleFunc("POST /rooms/{room}/webhooks/{webhook}/regenerate", s.regenerateWebhook)
+	s.mux.HandleFunc("POST /rooms/{room}/webhooks/{webhook}/delete", s.deleteWebhook)
 	for _, prefix := range []string{"/rooms/{room}", "/conversations/{conversation}"} {
 		s.mux.HandleFunc("GET "+prefix, s.showThread)
 		s.mux.HandleFunc("POST "+prefix+"/messages", s.postMessage)

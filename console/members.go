@@ -57,6 +57,13 @@ func (s *Server) administers(r *http.Request, m *member, roomID string) bool {
 // memberForm checks a member change: signed in, an Administrator of the
 // room, and the form from the room's page.
 func (s *Server) memberForm(w http.ResponseWriter, r *http.Request) (*member, belfry.Thread, bool) {
+	return s.adminForm(w, r, membersPath)
+}
+
+// adminForm checks a change only a room's administrators make: signed in,
+// an Administrator of the room, and the form from the room's page with the
+// token bound to path(room).
+func (s *Server) adminForm(w http.ResponseWriter, r *http.Request, path func(string) string) (*member, belfry.Thread, bool) {
 	if !s.parseForm(w, r) {
 		return nil, belfry.Thread{}, false
 	}
@@ -69,11 +76,11 @@ func (s *Server) memberForm(w http.ResponseWriter, r *http.Request) (*member, be
 		return nil, t, false
 	}
 	if !s.administers(r, m, t.RoomID) {
-		s.problem(w, http.StatusForbidden, "Administrators only", "Only the room's administrators add and remove its members.",
+		s.problem(w, http.StatusForbidden, "Administrators only", "Only the room's administrators manage its members and webhooks.",
 			"Ask one of them to make the change.")
 		return nil, t, false
 	}
-	return m, t, s.formFromPage(w, r, membersPath(t.RoomID))
+	return m, t, s.formFromPage(w, r, path(t.RoomID))
 }
 
 // addMember adds the registered user of the account whose address the

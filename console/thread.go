@@ -24,8 +24,11 @@ type threadPage struct {
 	Messages                           []messageView
 	CSRF, Problem, Draft               string
 	MaxLength                          int
-	// Roster is set for a room's administrators.
-	Roster *roster
+	// Roster and Webhooks are set for a room's administrators.
+	Roster   *roster
+	Webhooks *webhookList
+	// Note is what the Webhooks section says after a change.
+	Note *webhookNote
 }
 
 type messageView struct {
@@ -58,6 +61,12 @@ func (s *Server) showThread(w http.ResponseWriter, r *http.Request) {
 // renderThread shows a page of t's history, the one before the message
 // the before parameter names, or the latest, with the form to write.
 func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, m *member, t belfry.Thread, status int, problem, draft string) {
+	s.renderThreadPage(w, r, m, t, status, threadPage{Problem: problem, Draft: draft})
+}
+
+// renderThreadPage is renderThread with what p already says: a problem, a
+// draft or a webhook's note.
+func (s *Server) renderThreadPage(w http.ResponseWriter, r *http.Request, m *member, t belfry.Thread, status int, p threadPage) {
 	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
 	msgs, err := s.svc.History(r.Context(), m.account.ID, t, max(before, 0), historyPage)
 	if err != nil {
@@ -75,10 +84,12 @@ func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, m *member,
 		s.failed(w, r, err)
 		return
 	}
-	p := threadPage{Title: name, Name: name, Action: action, CSRF: csrf, Problem: problem, Draft: draft,
-		MaxLength: belfry.MaxMessageLength}
+	p.Title, p.Name, p.Action, p.CSRF, p.MaxLength = name, name, action, csrf, belfry.MaxMessageLength
 	if t.RoomID != "" {
-		if p.Roster, err = s.rosterOf(w, r, m, t.RoomID); err != nil {
+		if p.Roster, err = s.rosterOf(w, r, m, t.RoomID); err == nil {
+			p.Webhooks, err = s.webhooksOf(w, r, m, t.RoomID)
+		}
+		if err != nil {
 			s.failed(w, r, err)
 			return
 		}
