@@ -120,6 +120,9 @@ func TestLiveRoomInBrowsers(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitText(t, bctx, "#messages", "CI (Webhook)")
+	if senders := must(t, bctx, chromedp.Text("#messages")); strings.Contains(senders, "(Webhook) (Webhook)") {
+		t.Errorf("the webhook's post names its sender %q; want CI (Webhook) once", senders)
+	}
 	waitText(t, bctx, "#messages", "build 42 passed")
 	e.screenshot(bctx, "room.png")
 	if err := e.svc.RedactRoomMessage(e.ctx(), e.team.ID, r.ID, hook.ID); err != nil {

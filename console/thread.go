@@ -155,8 +155,10 @@ func (s *Server) viewRendered(m *member, msg *belfry.Message, html template.HTML
 		Time: msg.Created.UTC().Format("2 Jan 15:04 UTC"), ISOTime: msg.Created.UTC().Format("2006-01-02T15:04:05Z"),
 		Redacted: !msg.Redacted.IsZero(),
 	}
-	if msg.Sender.Type == belfry.MemberWebhook || msg.Sender.Type == belfry.MemberBot {
-		v.Sender += " (" + string(msg.Sender.Type) + ")"
+	// A webhook's posts carry "NAME (Webhook)" as their sender's name
+	// (DECISIONS.md); a sender of another kind than a user is marked once.
+	if suffix := " (" + string(msg.Sender.Type) + ")"; msg.Sender.Type != belfry.MemberUser && !strings.HasSuffix(v.Sender, suffix) {
+		v.Sender += suffix
 	}
 	if !v.Redacted {
 		v.HTML = html
