@@ -69,7 +69,7 @@ type MembershipStore interface {
 	DeleteMembership(ctx context.Context, accountID, roomID, memberID string) error
 }
 
-// CreateRoomMembership adds a user of the room's own account to a room
+// CreateRoomMembership adds a user or a bot of the room's own account to a room
 // (DECISIONS.md, rooms and members); Role defaults to Member.
 func (s *Service) CreateRoomMembership(ctx context.Context, accountID, roomID, memberID string, role Role) (*Membership, error) {
 	r, err := s.GetRoom(ctx, accountID, roomID)
@@ -181,10 +181,11 @@ func (s *Service) DeleteRoomMembership(ctx context.Context, accountID, roomID, m
 // MembershipFacts is what a store reads, inside the transaction that adds a
 // membership, for PlanMembership to decide on.
 type MembershipFacts struct {
-	// Candidate is whoever the membership's member ID names, with the
-	// account it belongs to; nil when nobody has that ID. Today only users
-	// are looked up; bots will be too.
+	// Candidate is whoever the membership's member ID names, a user or a
+	// bot, with the account it belongs to; nil when nobody has that ID.
 	Candidate *Member
+	// Bot is the candidate's standing when it is a bot.
+	Bot BotStanding
 	// RoomAccount is the account of the membership's room, "" when there is
 	// no such room.
 	RoomAccount string
@@ -195,18 +196,30 @@ type MembershipFacts struct {
 	InRoom bool
 }
 
+// BotStanding is what decides whether a bot may join a room.
+type BotStanding struct {
+	// Disabled is the bot's own Disabled; EventsConfigured says whether
+	// it has an events configuration.
+	Disabled, EventsConfigured bool
+}
+
 // PlanMembership decides whether m may be made in a room of account
 // accountID, given f, and fills m.Member from f.Candidate when it may. Only
-// the room's own account's users may join it (DECISIONS.md, rooms and
-// members), once (DECISIONS.md: already a member is a Conflict), and
+// the room's own account's users and bots may join it (DECISIONS.md, rooms
+// and members), a bot only when it is enabled and has an events
+// configuration to hear of the room by (DECISIONS.md, bots), once (DECISIONS.md: already a member is a Conflict), and
 // neither the room nor the member may pass its limit. Both stores call it
 // inside the membership's transaction.
 func PlanMembership(accountID string, m *Membership, f MembershipFacts) error {
 	switch {
-	case f.Candidate == nil || f.Candidate.Type != MemberUser || f.Candidate.AccountID != accountID:
+	case f.Candidate == nil || f.Candidate.Type == MemberWebhook || f.Candidate.AccountID != accountID:
 		return Errorf(NotFound, "member %s not found in account %s", m.Member.ID, accountID)
 	case f.RoomAccount != accountID:
 		return Errorf(NotFound, "room %s not found in account %s", m.RoomID, accountID)
+	case f.Candidate.Type == MemberBot && f.Bot.Disabled:
+		return Errorf(BadRequest, "bot %s is disabled; a disabled bot cannot be added to a room", m.Member.ID)
+	case f.Candidate.Type == MemberBot && !f.Bot.EventsConfigured:
+		return Errorf(BadRequest, "bot %s has no events configuration; put one before adding it to a room", m.Member.ID)
 	case f.InRoom:
 		return Errorf(Conflict, "member %s is already in room %s", m.Member.ID, m.RoomID)
 	case f.RoomMembers >= MaxMembersPerRoom:

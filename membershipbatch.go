@@ -31,8 +31,10 @@ type MemberError struct {
 // on: MembershipFacts for every member of the batch at once.
 type MembershipBatchFacts struct {
 	// Candidates is whoever each member ID of the batch names, by ID;
-	// an ID that names nobody is missing.
+	// an ID that names nobody is missing. Bots holds the standing of the
+	// candidates that are bots.
 	Candidates map[string]*Member
+	Bots       map[string]BotStanding
 	// RoomAccount is the account of the room, "" when there is no such
 	// room; RoomMembers how many members it has.
 	RoomAccount string
@@ -58,7 +60,7 @@ func PlanMemberships(ctx context.Context, accountID, roomID string, items []*Mem
 	for _, it := range items {
 		id := it.Membership.Member.ID
 		it.Err = PlanMembership(accountID, it.Membership, MembershipFacts{
-			Candidate: f.Candidates[id], RoomAccount: f.RoomAccount, RoomMembers: f.RoomMembers + len(added),
+			Candidate: f.Candidates[id], Bot: f.Bots[id], RoomAccount: f.RoomAccount, RoomMembers: f.RoomMembers + len(added),
 			MemberRooms: f.MemberRooms[id], InRoom: f.InRoom[id] || added[id],
 		})
 		if it.Err == nil {

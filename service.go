@@ -25,6 +25,7 @@ type Store interface {
 	AuditStore
 	SecretStore
 	WebhookStore
+	BotStore
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 	Close() error

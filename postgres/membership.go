@@ -14,6 +14,11 @@ const (
 	// row, so that the count of the rooms it is in stays true until the
 	// insert commits.
 	memberUserQuery = `SELECT email, display_name, account_id FROM users WHERE id = $1 FOR NO KEY UPDATE`
+	// memberBotQuery looks up the bot the membership names, when it names
+	// one, with its standing, and locks its row, as memberUserQuery does a
+	// user's: an ID names a user or a bot, never both.
+	memberBotQuery = `SELECT b.email, b.display_name, b.account_id, b.disabled,
+		EXISTS (SELECT 1 FROM bot_events e WHERE e.bot_id = b.id) FROM bots b WHERE b.id = $1 FOR NO KEY UPDATE OF b`
 	// lockRoomQuery answers the room's account and locks its row, so that
 	// the count of its members stays true until the insert commits.
 	lockRoomQuery = `SELECT account_id FROM rooms WHERE id = $1 FOR NO KEY UPDATE`
@@ -26,17 +31,19 @@ const (
 	insertMembershipQuery = `INSERT INTO memberships (room_id, member_id, member_type, role, invited_by, updated)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq`
 	// membershipColumns reads a membership m with its member, a user u
-	// joined on it when it is one.
+	// or a bot b joined on it (memberJoins).
 	membershipColumns = `m.seq, m.room_id, m.member_id, m.member_type, m.role, m.invited_by, m.updated,
-		coalesce(u.email, ''), coalesce(u.display_name, ''), coalesce(u.account_id, '')`
+		coalesce(u.email, b.email, ''), coalesce(u.display_name, b.display_name, ''),
+		coalesce(u.account_id, b.account_id, '')`
+	memberJoins = ` LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+		LEFT JOIN bots b ON m.member_type = 'Bot' AND b.id = m.member_id `
 	listMembershipsQuery = `SELECT ` + membershipColumns + `
-		FROM memberships m LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+		FROM memberships m` + memberJoins + `
 		WHERE m.room_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3`
 	// lockMembershipQuery reads the membership of member $2 in room $1 of
 	// account $3 and locks its row until the change is stored.
 	lockMembershipQuery = `SELECT ` + membershipColumns + `
-		FROM memberships m JOIN rooms r ON r.id = m.room_id AND r.account_id = $3
-		LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+		FROM memberships m JOIN rooms r ON r.id = m.room_id AND r.account_id = $3` + memberJoins + `
 		WHERE m.room_id = $1 AND m.member_id = $2 FOR NO KEY UPDATE OF m`
 )
 
@@ -72,6 +79,15 @@ func readMembershipFacts(f *belfry.MembershipFacts, m *belfry.Membership) *batch
 		c := belfry.Member{ID: m.Member.ID, Type: belfry.MemberUser}
 		found := true
 		err := optional(r.QueryRow().Scan(&c.Email, &c.FullName, &c.AccountID), &found)
+		if found {
+			f.Candidate = &c
+		}
+		return err
+	})
+	b.queue(memberBotQuery, []any{m.Member.ID}, func(r pgx.BatchResults) error {
+		c := belfry.Member{ID: m.Member.ID, Type: belfry.MemberBot}
+		found := true
+		err := optional(r.QueryRow().Scan(&c.Email, &c.FullName, &c.AccountID, &f.Bot.Disabled, &f.Bot.EventsConfigured), &found)
 		if found {
 			f.Candidate = &c
 		}

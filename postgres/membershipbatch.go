@@ -14,6 +14,12 @@ const (
 	// in, so that batches and single memberships cannot deadlock.
 	lockMemberUsersQuery = `SELECT id, email, display_name, account_id FROM users
 		WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`
+	// lockMemberBotsQuery does for the bots a batch names what
+	// lockMemberUsersQuery does for its users, right after it, with each
+	// bot's standing.
+	lockMemberBotsQuery = `SELECT b.id, b.email, b.display_name, b.account_id, b.disabled,
+		EXISTS (SELECT 1 FROM bot_events e WHERE e.bot_id = b.id) FROM bots b
+		WHERE b.id = ANY($1) ORDER BY b.id FOR NO KEY UPDATE OF b`
 	// roomMembersQuery runs after the locks, as a statement of its own, so
 	// that it counts what their previous holders committed.
 	roomMembersQuery = `SELECT count(*) FROM memberships WHERE room_id = $1`
@@ -32,7 +38,7 @@ func (s *Store) CreateMemberships(ctx context.Context, accountID, roomID string,
 	var f belfry.MembershipBatchFacts
 	return s.twoStep(ctx, func() *batch {
 		f = belfry.MembershipBatchFacts{
-			Candidates: map[string]*belfry.Member{}, MemberRooms: map[string]int{}, InRoom: map[string]bool{},
+			Candidates: map[string]*belfry.Member{}, Bots: map[string]belfry.BotStanding{}, MemberRooms: map[string]int{}, InRoom: map[string]bool{},
 		}
 		return readBatchFacts(&f, roomID, items)
 	}, func() (*batch, error) {
@@ -65,6 +71,15 @@ func readBatchFacts(f *belfry.MembershipBatchFacts, roomID string, items []*belf
 			c := belfry.Member{Type: belfry.MemberUser}
 			err := rows.Scan(&c.ID, &c.Email, &c.FullName, &c.AccountID)
 			f.Candidates[c.ID] = &c
+			return err
+		})
+	})
+	b.queue(lockMemberBotsQuery, []any{ids}, func(r pgx.BatchResults) error {
+		return eachRow(r, func(rows pgx.Rows) error {
+			c := belfry.Member{Type: belfry.MemberBot}
+			var st belfry.BotStanding
+			err := rows.Scan(&c.ID, &c.Email, &c.FullName, &c.AccountID, &st.Disabled, &st.EventsConfigured)
+			f.Candidates[c.ID], f.Bots[c.ID] = &c, st
 			return err
 		})
 	})

@@ -43,6 +43,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestStore(t *testing.T) {
+	storetest.ConfigureEvents = postgres.ConfigureEvents
 	storetest.Run(t, func(t *testing.T) belfry.Store { return open(t, pgtest.Schema(t, dbURL)) })
 }
 

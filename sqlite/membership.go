@@ -9,9 +9,12 @@ import (
 )
 
 const (
-	// memberUserQuery looks up the user the membership names, in any
-	// account: belfry.PlanMembership decides who may join.
-	memberUserQuery = `SELECT email, display_name, account_id FROM users WHERE id = ?1`
+	// memberQuery looks up the user or the bot the membership names, in
+	// any account, with a bot's standing: belfry.PlanMembership decides who
+	// may join.
+	memberQuery = `SELECT 'User', email, display_name, account_id, 0, 0 FROM users WHERE id = ?1
+		UNION ALL SELECT 'Bot', b.email, b.display_name, b.account_id, b.disabled,
+			EXISTS (SELECT 1 FROM bot_events e WHERE e.bot_id = b.id) FROM bots b WHERE b.id = ?1`
 	// membershipRoomQuery answers, for room ?1 and member ?2, the room's
 	// account (NULL if there is no such room), how many members the room has,
 	// how many rooms the member is in and whether the member is in the room.
@@ -22,17 +25,19 @@ const (
 	insertMembershipQuery = `INSERT INTO memberships (room_id, member_id, member_type, role, invited_by, updated)
 		VALUES (?, ?, ?, ?, ?, ?)`
 	// membershipColumns reads a membership m with its member, a user u
-	// joined on it when it is one.
+	// or a bot b joined on it (memberJoins).
 	membershipColumns = `m.seq, m.room_id, m.member_id, m.member_type, m.role, m.invited_by, m.updated,
-		coalesce(u.email, ''), coalesce(u.display_name, ''), coalesce(u.account_id, '')`
+		coalesce(u.email, b.email, ''), coalesce(u.display_name, b.display_name, ''),
+		coalesce(u.account_id, b.account_id, '')`
+	memberJoins = ` LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+		LEFT JOIN bots b ON m.member_type = 'Bot' AND b.id = m.member_id `
 	listMembershipsQuery = `SELECT ` + membershipColumns + `
-		FROM memberships m LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+		FROM memberships m` + memberJoins + `
 		WHERE m.room_id = ?1 AND m.seq > ?2 ORDER BY m.seq LIMIT ?3`
 	// membershipQuery reads the membership of member ?2 in room ?1 of
 	// account ?3.
 	membershipQuery = `SELECT ` + membershipColumns + `
-		FROM memberships m JOIN rooms r ON r.id = m.room_id AND r.account_id = ?3
-		LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+		FROM memberships m JOIN rooms r ON r.id = m.room_id AND r.account_id = ?3` + memberJoins + `
 		WHERE m.room_id = ?1 AND m.member_id = ?2`
 )
 
@@ -62,8 +67,9 @@ func (s *Store) CreateMembership(ctx context.Context, accountID string, m *belfr
 // membershipFacts reads, in tx, what belfry.PlanMembership decides m on.
 func (s *Store) membershipFacts(ctx context.Context, tx *sql.Tx, m *belfry.Membership) (belfry.MembershipFacts, error) {
 	var f belfry.MembershipFacts
-	c := belfry.Member{ID: m.Member.ID, Type: belfry.MemberUser}
-	err := tx.StmtContext(ctx, s.st.memberUser).QueryRowContext(ctx, c.ID).Scan(&c.Email, &c.FullName, &c.AccountID)
+	c := belfry.Member{ID: m.Member.ID}
+	err := tx.StmtContext(ctx, s.st.member).QueryRowContext(ctx, c.ID).
+		Scan(&c.Type, &c.Email, &c.FullName, &c.AccountID, &f.Bot.Disabled, &f.Bot.EventsConfigured)
 	switch {
 	case err == nil:
 		f.Candidate = &c

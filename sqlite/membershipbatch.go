@@ -49,7 +49,7 @@ func (s *Store) batchFacts(ctx context.Context, tx *sql.Tx, roomID string, items
 	}
 	f := belfry.MembershipBatchFacts{
 		RoomAccount: room.RoomAccount, RoomMembers: room.RoomMembers,
-		Candidates: map[string]*belfry.Member{}, MemberRooms: map[string]int{}, InRoom: map[string]bool{},
+		Candidates: map[string]*belfry.Member{}, Bots: map[string]belfry.BotStanding{}, MemberRooms: map[string]int{}, InRoom: map[string]bool{},
 	}
 	for _, it := range items {
 		id := it.Membership.Member.ID
@@ -58,7 +58,7 @@ func (s *Store) batchFacts(ctx context.Context, tx *sql.Tx, roomID string, items
 			return f, err
 		}
 		if one.Candidate != nil {
-			f.Candidates[id] = one.Candidate
+			f.Candidates[id], f.Bots[id] = one.Candidate, one.Bot
 		}
 		f.MemberRooms[id], f.InRoom[id] = one.MemberRooms, one.InRoom
 	}

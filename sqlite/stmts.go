@@ -15,7 +15,7 @@ type stmts struct {
 	account, listAccounts, listAwsAccounts, accountW, insertAccount *sql.Stmt
 	user, listUsers, listUsersByKey                                 *sql.Stmt
 	insertUser, userByKey, reinviteUser, insertInvite               *sql.Stmt
-	memberUser, membershipRoom, insertMembership                    *sql.Stmt
+	member, membershipRoom, insertMembership                        *sql.Stmt
 	listMemberships                                                 *sql.Stmt
 	key                                                             *sql.Stmt
 	insertJob                                                       *sql.Stmt
@@ -44,7 +44,7 @@ func (st *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&st.userByKey, w, userByKeyQuery},
 		{&st.reinviteUser, w, reinviteUserQuery},
 		{&st.insertInvite, w, insertInviteQuery},
-		{&st.memberUser, w, memberUserQuery},
+		{&st.member, w, memberQuery},
 		{&st.membershipRoom, w, membershipRoomQuery},
 		{&st.insertMembership, w, insertMembershipQuery},
 		{&st.listMemberships, r, listMembershipsQuery},

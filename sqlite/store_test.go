@@ -14,6 +14,7 @@ import (
 )
 
 func TestStore(t *testing.T) {
+	storetest.ConfigureEvents = sqlite.ConfigureEvents
 	storetest.Run(t, func(t *testing.T) belfry.Store { return open(t, filepath.Join(t.TempDir(), "belfry.db")) })
 }
 

@@ -82,6 +82,7 @@ func auditedChanges(t *testing.T, s belfry.Store) []auditedChange {
 	changes = append(changes, resourceChanges(s, a, u)...)
 	changes = append(changes, messageChanges(s, a, u)...)
 	changes = append(changes, webhookChanges(s, a)...)
+	changes = append(changes, botChanges(s, a)...)
 	changes = append(changes, roomChanges(s, a, u)...)
 	changes = append(changes, signInChanges(s, u)...)
 	changes = append(changes, mailChanges(s, team)...)

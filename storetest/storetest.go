@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) belfry.Store) {
 		{"MembershipBatches", membershipBatchTests},
 		{"Messages", messageTests},
 		{"Webhooks", webhookTests},
+		{"Bots", botTests},
 		{"SignIns", signInTests},
 		{"Retention", retentionTests},
 		{"Keys", keyTests},

@@ -23,6 +23,7 @@ var readOnly = map[string]string{
 	"Room":              "reads a room",
 	"Message":           "reads a message",
 	"Webhook":           "reads a webhook for a post to its URL",
+	"Bot":               "reads a bot",
 	"Key":               "reads an access key",
 	"InviteByToken":     "reads an invite and its user for the accept page",
 	"DomainAccount":     "reads the account that holds a domain",
