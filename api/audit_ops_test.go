@@ -127,10 +127,34 @@ func auditedCalls(e *env) (calls []auditedCall, team, userID *string) {
 	}
 	calls = append(calls, messageCalls(e, team, userID, &room)...)
 	calls = append(calls, webhookCalls(e, team, &room)...)
+	calls = append(calls, botCalls(e, team)...)
 	calls = append(calls, roomCalls(team, &room, userID, e)...)
 	calls = append(calls, accountCalls(e, team, e.enterprise("directory", "example.net"))...)
 	calls = append(calls, userCalls(e, team, userID)...)
 	return append(calls, lifecycleCalls(e, team)...), team, userID
+}
+
+// botCalls make a bot of account team, disable it and regenerate its
+// security token.
+func botCalls(e *env, team *string) []auditedCall {
+	var bot *string
+	return []auditedCall{
+		{"CreateBot", func(ctx context.Context) error {
+			out, err := e.chime.CreateBot(ctx, &chime.CreateBotInput{AccountId: team, DisplayName: aws.String("Audited")})
+			if err == nil {
+				bot = out.Bot.BotId
+			}
+			return err
+		}},
+		{"UpdateBot", func(ctx context.Context) error {
+			_, err := e.chime.UpdateBot(ctx, &chime.UpdateBotInput{AccountId: team, BotId: bot, Disabled: aws.Bool(true)})
+			return err
+		}},
+		{"RegenerateSecurityToken", func(ctx context.Context) error {
+			_, err := e.chime.RegenerateSecurityToken(ctx, &chime.RegenerateSecurityTokenInput{AccountId: team, BotId: bot})
+			return err
+		}},
+	}
 }
 
 // roomCalls change room room of account team and user userID's membership

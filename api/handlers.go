@@ -43,6 +43,12 @@ func chimeHandlers() map[string]handler {
 		"GetUserSettings":       getUserSettings,
 		"UpdateUserSettings":    updateUserSettings,
 
+		"CreateBot":               createBot,
+		"GetBot":                  getBot,
+		"ListBots":                listBots,
+		"UpdateBot":               updateBot,
+		"RegenerateSecurityToken": regenerateSecurityToken,
+
 		"AssociateSigninDelegateGroupsWithAccount":    associateSigninDelegateGroups,
 		"DisassociateSigninDelegateGroupsFromAccount": disassociateSigninDelegateGroups,
 	}
@@ -53,12 +59,12 @@ func chimeHandlers() map[string]handler {
 // chimeHandlers.
 var notYetSupported = []string{
 	"AssociatePhoneNumberWithUser", "BatchDeletePhoneNumber",
-	"BatchUpdatePhoneNumber", "CreateBot", "CreateMeetingDialOut", "CreatePhoneNumberOrder",
+	"BatchUpdatePhoneNumber", "CreateMeetingDialOut", "CreatePhoneNumberOrder",
 	"DeleteEventsConfiguration", "DeletePhoneNumber",
-	"DisassociatePhoneNumberFromUser", "GetBot", "GetEventsConfiguration", "GetGlobalSettings",
-	"GetPhoneNumber", "GetPhoneNumberOrder", "GetPhoneNumberSettings", "ListBots",
+	"DisassociatePhoneNumberFromUser", "GetEventsConfiguration", "GetGlobalSettings",
+	"GetPhoneNumber", "GetPhoneNumberOrder", "GetPhoneNumberSettings",
 	"ListPhoneNumberOrders", "ListPhoneNumbers", "ListSupportedPhoneNumberCountries",
 	"PutEventsConfiguration",
-	"RegenerateSecurityToken", "RestorePhoneNumber", "SearchAvailablePhoneNumbers", "UpdateBot",
+	"RestorePhoneNumber", "SearchAvailablePhoneNumbers",
 	"UpdateGlobalSettings", "UpdatePhoneNumber", "UpdatePhoneNumberSettings",
 }
