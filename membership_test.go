@@ -25,7 +25,16 @@ func TestPlanMembership(t *testing.T) {
 		{"a user of the room's account, one below both limits", fits, 0, ""},
 		{"nobody has the member ID", with(func(f *MembershipFacts) { f.Candidate = nil }), NotFound, "member u1 not found in account a1"},
 		{"a user of another account", with(func(f *MembershipFacts) { f.Candidate = other }), NotFound, "member u1 not found in account a1"},
-		{"not a user: bots do not join yet", with(func(f *MembershipFacts) { f.Candidate = bot }), NotFound, "member u1"},
+		{"a bot without an events configuration", with(func(f *MembershipFacts) { f.Candidate = bot }), BadRequest, "no events configuration"},
+		{"a disabled bot", with(func(f *MembershipFacts) {
+			f.Candidate, f.Bot = bot, BotStanding{Disabled: true, EventsConfigured: true}
+		}),
+			BadRequest, "bot u1 is disabled"},
+		{"a bot of another account", with(func(f *MembershipFacts) {
+			f.Candidate, f.Bot = &Member{ID: "u1", Type: MemberBot, AccountID: "a2"}, BotStanding{EventsConfigured: true}
+		}), NotFound, "member u1 not found in account a1"},
+		{"a webhook", with(func(f *MembershipFacts) { f.Candidate = &Member{ID: "u1", Type: MemberWebhook, AccountID: "a1"} }),
+			NotFound, "member u1"},
 		{"no such room", with(func(f *MembershipFacts) { f.RoomAccount = "" }), NotFound, "room r1 not found in account a1"},
 		{"a room of another account", with(func(f *MembershipFacts) { f.RoomAccount = "a2" }), NotFound, "room r1 not found"},
 		{"an unknown member of an unknown room names the member", with(func(f *MembershipFacts) { f.Candidate, f.RoomAccount = nil, "" }),
@@ -63,5 +72,16 @@ func wantPlanError(t *testing.T, call string, err error, kind Kind, text string)
 		t.Fatalf("%s = %v, want no error", call, err)
 	case text != "" && (ErrorKind(err) != kind || !strings.Contains(ErrorMessage(err), text)):
 		t.Fatalf("%s = %v (%s); want a %s error naming %q", call, err, ErrorKind(err), kind, text)
+	}
+}
+
+// TestPlanMembershipBot checks that an enabled bot of the room's account
+// with an events configuration joins, as a bot.
+func TestPlanMembershipBot(t *testing.T) {
+	bot := Member{ID: "b1", Type: MemberBot, Email: "build-chimebot@example.com", FullName: "Build (Bot)", AccountID: "a1"}
+	m := &Membership{RoomID: "r1", Member: Member{ID: "b1"}, Role: RoleMember}
+	err := PlanMembership("a1", m, MembershipFacts{Candidate: &bot, Bot: BotStanding{EventsConfigured: true}, RoomAccount: "a1"})
+	if err != nil || m.Member != bot {
+		t.Errorf("PlanMembership(bot) = %v, member %+v; want %+v", err, m.Member, bot)
 	}
 }

@@ -265,8 +265,9 @@ func TestWireNotYetSupported(t *testing.T) {
 	acct := e.enterprise("corp", "example.com")
 	id := aws.String(acct)
 	calls := map[string]func() error{
-		"CreateBot": func() error {
-			_, err := e.chime.CreateBot(ctx, &chime.CreateBotInput{AccountId: id, DisplayName: aws.String("b")})
+		"PutEventsConfiguration": func() error {
+			_, err := e.chime.PutEventsConfiguration(ctx, &chime.PutEventsConfigurationInput{AccountId: id, BotId: aws.String("b"),
+				OutboundEventsHTTPSEndpoint: aws.String("https://bot.example.com/")})
 			return err
 		},
 		"ListPhoneNumbers": func() error {
