@@ -89,8 +89,9 @@ func envWithDB(t *testing.T) (*env, *sql.DB) {
 
 // TestRoomMembershipOfNonUsers checks that a bot's or a webhook's role
 // cannot change (chime-behaviour.md §3.3: only for user IDs) and that
-// either can still be removed. The API cannot add bots or webhooks yet, so
-// the test stores their memberships as Belfry will.
+// either can still be removed. The test stores their memberships directly,
+// with IDs that name no bot or webhook, so that only the member type
+// decides.
 func TestRoomMembershipOfNonUsers(t *testing.T) {
 	e, db := envWithDB(t)
 	acct := e.enterprise("corp", "example.com")

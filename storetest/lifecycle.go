@@ -206,6 +206,13 @@ func testPurgeAccount(t *testing.T, s belfry.Store) {
 		t.Fatalf("CreateMembership() = %v", err)
 	}
 	mkWebhook(t, s, r, "CI")
+	bot := mkBot(t, s, a, "Build")
+	if ConfigureEvents != nil {
+		ConfigureEvents(t, s, bot.ID)
+		if err := s.CreateMembership(ctx, a.ID, botMembership(r, bot)); err != nil {
+			t.Fatalf("CreateMembership(bot) = %v", err)
+		}
+	}
 	invite(t, s, a, withMail(newItem(a, "bob@example.org", 6), "token-purge"))
 	if err := s.PutUserSettings(ctx, a.ID, u.ID, &belfry.UserSettings{Telephony: belfry.TelephonySettings{SMS: true}}); err != nil {
 		t.Fatalf("PutUserSettings() = %v", err)
@@ -229,10 +236,14 @@ func testPurgeAccount(t *testing.T, s belfry.Store) {
 	if hooks, err := s.ListWebhooks(ctx, a.ID, r.ID); err != nil || len(hooks) != 0 {
 		t.Errorf("ListWebhooks() after the purge = %v, %v; want none", hooks, err)
 	}
+	if bots, err := s.ListBots(ctx, a.ID, belfry.Page{}); err != nil || len(bots) != 0 {
+		t.Errorf("ListBots() after the purge = %v, %v; want none", bots, err)
+	}
 	if got, err := s.PurgeableAccounts(ctx, epoch); err != nil || len(got) != 0 {
 		t.Errorf("PurgeableAccounts() after the purge = %v, %v; want none", got, err)
 	}
 	b := mkEnterprise(t, s, "example.com")
+	mkBot(t, s, b, "Build") // the purged bot's e-mail is free again
 	reuse := newUser(b, "ana@example.com")
 	reuse.ID, reuse.PersonalPIN = u.ID, u.PersonalPIN
 	if err := s.CreateUser(ctx, reuse); err != nil {
