@@ -92,6 +92,10 @@ func TestCreateBotRefused(t *testing.T) {
 	acct := e.enterprise("corp", "example.com")
 	_, err := e.createBot(team, "Build", "")
 	wantErr[*types.ForbiddenException](t, err)
+	_, err = e.chime.ListBots(context.Background(), &chime.ListBotsInput{AccountId: aws.String(team)})
+	wantErr[*types.ForbiddenException](t, err)
+	_, err = e.getBot(team, "any-bot")
+	wantErr[*types.ForbiddenException](t, err)
 	for _, name := range []string{"   ", strings.Repeat("b", belfry.MaxBotNameLength+1), "two\nlines"} {
 		_, err := e.createBot(acct, name, "")
 		wantErr[*types.BadRequestException](t, err)
