@@ -219,6 +219,37 @@ func TestPurgeIntervalConfig(t *testing.T) {
 	}
 }
 
+// TestJobRetentionConfig checks that job retention defaults to 30 days and
+// follows BELFRY_JOB_RETENTION, then the flag, refusing what is not positive.
+func TestJobRetentionConfig(t *testing.T) {
+	for _, tc := range []struct {
+		env     string
+		args    []string
+		want    time.Duration
+		wantErr string
+	}{
+		{"", nil, 30 * 24 * time.Hour, ""},
+		{"168h", nil, 7 * 24 * time.Hour, ""},
+		{"168h", []string{"-job-retention", "1h"}, time.Hour, ""},
+		{"0s", nil, 0, "must be positive"},
+	} {
+		t.Run(fmt.Sprint(tc.env, tc.args), func(t *testing.T) {
+			t.Setenv("BELFRY_JOB_RETENTION", tc.env)
+			var cfg Config
+			fs := flag.NewFlagSet("test", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			cfg.bindPurge(fs)
+			err := errors.Join(append(cfg.envErrs, fs.Parse(tc.args))...)
+			switch {
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Errorf("got %v, want an error saying %q", err, tc.wantErr)
+			case tc.wantErr == "" && (err != nil || cfg.JobRetention != tc.want):
+				t.Errorf("got %v, %v; want %v", cfg.JobRetention, err, tc.want)
+			}
+		})
+	}
+}
+
 // TestAuditExportPages exports more events than one page of the operator
 // API holds, with and without a limit, and checks that every event is
 // printed once, in order, one JSON object a line.
