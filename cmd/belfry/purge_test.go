@@ -200,12 +200,7 @@ func TestPurgeIntervalConfig(t *testing.T) {
 		{"", []string{"-purge-interval", "0"}, 0, "must be positive"},
 	} {
 		t.Run(fmt.Sprint(tc.env, tc.args), func(t *testing.T) {
-			t.Setenv("BELFRY_PURGE_INTERVAL", tc.env)
-			var cfg Config
-			fs := flag.NewFlagSet("test", flag.ContinueOnError)
-			fs.SetOutput(io.Discard)
-			cfg.bindPurge(fs)
-			err := errors.Join(append(cfg.envErrs, fs.Parse(tc.args))...)
+			cfg, err := parsePurgeFlags(t, "BELFRY_PURGE_INTERVAL", tc.env, tc.args)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Errorf("got %v, want an error saying %q", err, tc.wantErr)
@@ -217,6 +212,17 @@ func TestPurgeIntervalConfig(t *testing.T) {
 			}
 		})
 	}
+}
+
+// parsePurgeFlags binds the purge's flags with environment variable env
+// set to value, and parses args, as the server's start does.
+func parsePurgeFlags(t *testing.T, env, value string, args []string) (*Config, error) {
+	t.Setenv(env, value)
+	cfg := new(Config)
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	cfg.bindPurge(fs)
+	return cfg, errors.Join(append(cfg.envErrs, fs.Parse(args))...)
 }
 
 // TestJobRetentionConfig checks that job retention defaults to 30 days and
@@ -234,12 +240,7 @@ func TestJobRetentionConfig(t *testing.T) {
 		{"0s", nil, 0, "must be positive"},
 	} {
 		t.Run(fmt.Sprint(tc.env, tc.args), func(t *testing.T) {
-			t.Setenv("BELFRY_JOB_RETENTION", tc.env)
-			var cfg Config
-			fs := flag.NewFlagSet("test", flag.ContinueOnError)
-			fs.SetOutput(io.Discard)
-			cfg.bindPurge(fs)
-			err := errors.Join(append(cfg.envErrs, fs.Parse(tc.args))...)
+			cfg, err := parsePurgeFlags(t, "BELFRY_JOB_RETENTION", tc.env, tc.args)
 			switch {
 			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
 				t.Errorf("got %v, want an error saying %q", err, tc.wantErr)
