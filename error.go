@@ -21,7 +21,7 @@ const (
 	LimitExceeded
 	Unprocessable
 	// Unavailable is a failure that may pass: the database did not answer
-	// in time. Clients retry it.
+	// in time, or its storage failed (a full disk). Clients retry it.
 	Unavailable
 )
 

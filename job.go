@@ -166,6 +166,10 @@ type JobStore interface {
 	// holds and that can no longer be of use: expired at or before now,
 	// or of a deleted account. It returns how many it cancelled.
 	CancelStaleJobs(ctx context.Context, now time.Time) (int, error)
+	// PruneJobs deletes up to n of the jobs that ended (done, failed or
+	// cancelled) before cutoff, the first made first, and returns how many
+	// it deleted.
+	PruneJobs(ctx context.Context, cutoff time.Time, n int) (int, error)
 }
 
 // The reasons a queued job is cancelled, kept as its last error for an
@@ -213,4 +217,31 @@ func (s *Service) ListJobs(ctx context.Context, f JobFilter, p Page) ([]*Job, er
 // each kind runs.
 func (s *Service) CancelStaleJobs(ctx context.Context) (int, error) {
 	return s.Store.CancelStaleJobs(ctx, s.now())
+}
+
+// DefaultJobRetention is how long a job stays after it ended, so that an
+// operator can still look back at it (belfry jobs list --failed) before
+// PruneJobs deletes it.
+const DefaultJobRetention = 30 * 24 * time.Hour
+
+// pruneJobsBatch bounds how many jobs one write of PruneJobs deletes, so
+// that a prune of a long backlog holds the writer for a moment at a time
+// and lets the requests' writes through between batches.
+const pruneJobsBatch = 500
+
+// PruneJobs deletes the jobs that ended more than retention ago, in
+// batches of pruneJobsBatch, each a write of its own, until none is left;
+// it returns how many it deleted. Without it the jobs table only grows:
+// every invitation, sign-in and retention sweep leaves a row. The server
+// runs it periodically.
+func (s *Service) PruneJobs(ctx context.Context, retention time.Duration) (int, error) {
+	cutoff := s.now().Add(-retention)
+	total := 0
+	for {
+		n, err := s.Store.PruneJobs(ctx, cutoff, pruneJobsBatch)
+		total += n
+		if err != nil || n < pruneJobsBatch {
+			return total, err
+		}
+	}
 }

@@ -59,6 +59,12 @@ type MembershipStore interface {
 	CreateMemberships(ctx context.Context, accountID, roomID string, items []*MembershipItem) error
 	// ListMemberships returns a page of a room's memberships.
 	ListMemberships(ctx context.Context, roomID string, p Page) ([]*Membership, error)
+	// MembershipOf returns member memberID's membership of room roomID of
+	// account accountID, found through the room and member index, so that a
+	// live stream can check its reader's standing without reading the
+	// roster: NotFound when the room is not the account's or the member is
+	// not in it.
+	MembershipOf(ctx context.Context, accountID, roomID, memberID string) (*Membership, error)
 	// UpdateMembership lets apply change the membership of member memberID
 	// in room roomID of account accountID, in one transaction, and returns
 	// it as stored, its member filled in: NotFound when the member is not

@@ -324,20 +324,9 @@ func (s *Service) RoomMembership(ctx context.Context, accountID, roomID, userID 
 	if _, err := s.Store.Room(ctx, accountID, roomID); err != nil {
 		return nil, err
 	}
-	p := Page{Limit: 100}
-	for {
-		ms, err := s.Store.ListMemberships(ctx, roomID, p)
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range ms {
-			if m.Member.ID == userID {
-				return m, nil
-			}
-		}
-		if len(ms) < p.Limit {
-			return nil, Errorf(NotFound, "user %s is not a member of room %s", userID, roomID)
-		}
-		p.After = ms[len(ms)-1].Seq
+	m, err := s.Store.MembershipOf(ctx, accountID, roomID, userID)
+	if ErrorKind(err) == NotFound {
+		return nil, Errorf(NotFound, "user %s is not a member of room %s", userID, roomID)
 	}
+	return m, err
 }

@@ -157,6 +157,25 @@ func (s *Store) CancelStaleJobs(ctx context.Context, now time.Time) (int, error)
 	return int(n), err
 }
 
+// pruneJobsQuery deletes up to $2 jobs that ended before $1, walking the
+// jobs in the order they were made: the oldest, which are the ones to go,
+// come first, so a batch reads little more than what it deletes. SKIP
+// LOCKED leaves a job another replica is pruning to that replica.
+const pruneJobsQuery = `DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs
+	WHERE status IN ('Done', 'Failed', 'Cancelled') AND finished < $1 ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)`
+
+// PruneJobs deletes up to n jobs that ended before cutoff, in one round
+// trip.
+func (s *Store) PruneJobs(ctx context.Context, cutoff time.Time, n int) (int, error) {
+	var deleted int64
+	err := s.change(ctx, pruneJobsQuery, []any{ts(cutoff), n}, func(r pgx.BatchResults) error {
+		tag, err := r.Exec()
+		deleted = tag.RowsAffected()
+		return internal(err)
+	})
+	return int(deleted), err
+}
+
 // Jobs returns the jobs with these IDs.
 func (s *Store) Jobs(ctx context.Context, ids []string) ([]*belfry.Job, error) {
 	if len(ids) == 0 {

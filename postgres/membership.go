@@ -40,11 +40,14 @@ const (
 	listMembershipsQuery = `SELECT ` + membershipColumns + `
 		FROM memberships m` + memberJoins + `
 		WHERE m.room_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3`
+	// membershipQuery reads the membership of member $2 in room $1 of
+	// account $3.
+	membershipQuery = `SELECT ` + membershipColumns + `
+		FROM memberships m JOIN rooms r ON r.id = m.room_id AND r.account_id = $3` + memberJoins + `
+		WHERE m.room_id = $1 AND m.member_id = $2`
 	// lockMembershipQuery reads the membership of member $2 in room $1 of
 	// account $3 and locks its row until the change is stored.
-	lockMembershipQuery = `SELECT ` + membershipColumns + `
-		FROM memberships m JOIN rooms r ON r.id = m.room_id AND r.account_id = $3` + memberJoins + `
-		WHERE m.room_id = $1 AND m.member_id = $2 FOR NO KEY UPDATE OF m`
+	lockMembershipQuery = membershipQuery + ` FOR NO KEY UPDATE OF m`
 )
 
 // CreateMembership adds m to its room, a room of account accountID, in one
@@ -140,6 +143,17 @@ func (s *Store) DeleteMembership(ctx context.Context, accountID, roomID, memberI
 	return s.change(ctx, `DELETE FROM memberships WHERE room_id = $1 AND member_id = $2
 		AND room_id IN (SELECT id FROM rooms WHERE account_id = $3)`, []any{roomID, memberID, accountID},
 		affected("member %s not found in room %s", memberID, roomID))
+}
+
+// MembershipOf returns member memberID's membership of room roomID of
+// account accountID, one lookup on the memberships' unique room and member
+// index.
+func (s *Store) MembershipOf(ctx context.Context, accountID, roomID, memberID string) (*belfry.Membership, error) {
+	m, err := scanMembership(s.pool.QueryRow(ctx, membershipQuery, roomID, memberID, accountID))
+	if err != nil {
+		return nil, notFound(err, "member %s not found in room %s", memberID, roomID)
+	}
+	return m, nil
 }
 
 // ListMemberships returns a page of a room's memberships in the order they

@@ -62,7 +62,9 @@ func (s *Store) change(ctx context.Context, query string, args []any, read func(
 // event as it was before, while the attempt fails in a way that a rerun may
 // cure. The attempt records ev, unless it is nil, and sets seq to its
 // sequence number; attempts gives the event that number once an attempt
-// has committed.
+// has committed. A failure of the storage, such as a full disk or too many
+// connections (SQLSTATE class 53), comes back as Unavailable, which clients
+// retry.
 func (s *Store) attempts(ctx context.Context, attempt func(ev *belfry.AuditEvent, seq *int64) error) error {
 	ev := belfry.AuditFrom(ctx)
 	if ev != nil && ev.Seq != 0 {
@@ -85,9 +87,9 @@ func (s *Store) attempts(ctx context.Context, attempt func(ev *belfry.AuditEvent
 			}
 			return nil
 		case n == maxAttempts && errors.As(err, &again):
-			return again.err
+			return s.ready.Unavailable(again.err)
 		case n == maxAttempts || !retryable(err):
-			return err
+			return s.ready.Unavailable(err)
 		}
 		if ev != nil {
 			*ev = before

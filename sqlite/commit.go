@@ -130,7 +130,8 @@ func (s *Store) gather(group []*pending, busy bool) ([]*pending, bool) {
 // write runs fn in a write transaction, shared with the writes queued
 // beside it, with the audit event ctx carries (see recordAudit): every change
 // goes through here, so none is made without its record. It returns once
-// the change is committed, or undone.
+// the change is committed, or undone; a failure of the storage, such as a
+// full disk, as an Unavailable error (see readiness.Writes.Unavailable).
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	p := &pending{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	if err := s.c.enqueue(ctx, p); err != nil {
@@ -142,7 +143,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err == nil && p.ev != nil {
 		p.ev.Seq = p.seq
 	}
-	return err
+	return s.ready.Unavailable(err)
 }
 
 // commitGroup carries out a group of writes in one transaction. A write

@@ -169,6 +169,26 @@ func (s *Store) CancelStaleJobs(ctx context.Context, now time.Time) (int, error)
 	return int(n), err
 }
 
+// pruneJobsQuery deletes up to :n jobs that ended before :cutoff, walking
+// the jobs in the order they were made: the oldest, which are the ones to
+// go, come first, so a batch reads little more than what it deletes.
+const pruneJobsQuery = `DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs
+	WHERE status IN ('Done', 'Failed', 'Cancelled') AND finished < :cutoff ORDER BY seq LIMIT :n)`
+
+// PruneJobs deletes up to n jobs that ended before cutoff.
+func (s *Store) PruneJobs(ctx context.Context, cutoff time.Time, n int) (int, error) {
+	var deleted int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, pruneJobsQuery, sql.Named("cutoff", cutoff.UnixMicro()), sql.Named("n", n))
+		if err != nil {
+			return internal(err)
+		}
+		deleted, err = res.RowsAffected()
+		return internal(err)
+	})
+	return int(deleted), err
+}
+
 // Jobs returns the jobs with these IDs.
 func (s *Store) Jobs(ctx context.Context, ids []string) ([]*belfry.Job, error) {
 	if len(ids) == 0 {

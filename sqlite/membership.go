@@ -115,6 +115,17 @@ func (s *Store) DeleteMembership(ctx context.Context, accountID, roomID, memberI
 	})
 }
 
+// MembershipOf returns member memberID's membership of room roomID of
+// account accountID, one lookup on the memberships' unique room and member
+// index.
+func (s *Store) MembershipOf(ctx context.Context, accountID, roomID, memberID string) (*belfry.Membership, error) {
+	m, err := scanMembership(s.st.membership.QueryRowContext(ctx, roomID, memberID, accountID))
+	if err != nil {
+		return nil, notFound(err, "member %s not found in room %s", memberID, roomID)
+	}
+	return m, nil
+}
+
 // ListMemberships returns a page of a room's memberships in the order they
 // were made, each with its member filled in.
 func (s *Store) ListMemberships(ctx context.Context, roomID string, p belfry.Page) ([]*belfry.Membership, error) {

@@ -16,7 +16,7 @@ type stmts struct {
 	user, listUsers, listUsersByKey                                 *sql.Stmt
 	insertUser, userByKey, reinviteUser, insertInvite               *sql.Stmt
 	member, membershipRoom, insertMembership                        *sql.Stmt
-	listMemberships                                                 *sql.Stmt
+	listMemberships, membership                                     *sql.Stmt
 	key                                                             *sql.Stmt
 	insertJob                                                       *sql.Stmt
 	insertAudit, userW, updateUser                                  *sql.Stmt
@@ -48,6 +48,7 @@ func (st *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&st.membershipRoom, w, membershipRoomQuery},
 		{&st.insertMembership, w, insertMembershipQuery},
 		{&st.listMemberships, r, listMembershipsQuery},
+		{&st.membership, r, membershipQuery},
 		{&st.key, r, keyQuery},
 		{&st.insertJob, w, insertJobQuery},
 		{&st.insertAudit, w, insertAuditQuery},

@@ -197,6 +197,10 @@ func mailChanges(s belfry.Store, team *belfry.Account) []auditedChange {
 			_, err := s.CancelStaleJobs(ctx, at(90))
 			return err
 		}},
+		{"PruneJobs", func(ctx context.Context) error {
+			_, err := s.PruneJobs(ctx, at(100), 10)
+			return err
+		}},
 	}
 }
 

@@ -75,6 +75,7 @@ var jobTests = []test{
 	{"ListFilters", testJobList},
 	{"FinishUnknown", testJobFinishUnknown},
 	{"RetryEndedJob", testJobRetryEnded},
+	{"Prune", testJobPrune},
 }
 
 // testJobList checks that an operator's listing filters by kind, status
@@ -142,5 +143,41 @@ func testJobRetryEnded(t *testing.T, s belfry.Store) {
 	wantError(t, "FinishJob(retry of a done job)", mailRetry(t, s, items[0].Mail.ID, at(30), "421"), belfry.NotFound)
 	if m := mailByID(t, s, items[0].Mail.ID); m.Status != belfry.MailSent {
 		t.Errorf("a retried done mail is %s; want it Sent", m.Status)
+	}
+}
+
+// testJobPrune ends jobs in each way a job ends, at different times, and
+// checks that PruneJobs deletes those that ended before its cutoff, no
+// more than its bound at a time and the first made first, and never one
+// that ended at the cutoff or later, nor one still queued.
+func testJobPrune(t *testing.T, s belfry.Store) {
+	items := expiring(t, s, 5)
+	if err := mailSent(t, s, items[0].Mail.ID, at(20)); err != nil {
+		t.Fatal(err)
+	}
+	if err := mailFailed(t, s, items[1].Mail.ID, "550 no such user", at(30)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.CancelStaleJobs(t.Context(), at(52)); err != nil || n != 1 {
+		t.Fatalf("CancelStaleJobs() = %d, %v; want the third mail cancelled", n, err)
+	}
+	if err := mailSent(t, s, items[3].Mail.ID, at(60)); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		cutoff time.Time
+		want   int
+	}{{at(60), 2}, {at(60), 1}, {at(60), 0}} {
+		if n, err := s.PruneJobs(t.Context(), step.cutoff, 2); err != nil || n != step.want {
+			t.Errorf("PruneJobs(before %v, at most 2) = %d, %v; want %d", step.cutoff.Sub(epoch), n, err, step.want)
+		}
+	}
+	got, err := s.ListJobs(t.Context(), belfry.JobFilter{}, belfry.Page{Limit: 10})
+	if err != nil {
+		t.Fatalf("ListJobs() = %v", err)
+	}
+	want := []string{items[3].Mail.ID, items[4].Mail.ID}
+	if diff := cmp.Diff(ids(got, func(j *belfry.Job) string { return j.ID }), want); diff != "" {
+		t.Errorf("jobs left after pruning (-got +want):\n%s", diff)
 	}
 }

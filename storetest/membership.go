@@ -10,6 +10,7 @@ import (
 
 var membershipTests = []test{
 	{"CreateAndList", testMembershipCreateAndList},
+	{"MembershipOf", testMembershipOf},
 	{"AlreadyMember", testMembershipDuplicate},
 	{"UnknownMember", testMembershipUnknownMember},
 	{"UnknownRoom", testMembershipUnknownRoom},
@@ -60,6 +61,37 @@ func testMembershipCreateAndList(t *testing.T, s belfry.Store) {
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("ListMemberships() mismatch (-got +want):\n%s", diff)
 	}
+}
+
+// testMembershipOf checks the direct lookup a live stream makes of its
+// reader's standing: it finds the member among others with the role and
+// member stored, and answers NotFound for a user outside the room, an
+// unknown room, and a room asked for through another account.
+func testMembershipOf(t *testing.T, s belfry.Store) {
+	a := mkEnterprise(t, s, "example.com")
+	r := mkRoom(t, s, a, "Standup")
+	ana, bob, cy := mkUser(t, s, a, "ana@example.com"), mkUser(t, s, a, "bob@example.com"), mkUser(t, s, a, "cy@example.com")
+	mkMembership(t, s, a, r, ana)
+	want := newMembership(r, bob)
+	want.Role = belfry.RoleAdministrator
+	if err := s.CreateMembership(t.Context(), a.ID, want); err != nil {
+		t.Fatalf("CreateMembership() = %v", err)
+	}
+	mkMembership(t, s, a, mkRoom(t, s, a, "Elsewhere"), cy)
+	got, err := s.MembershipOf(t.Context(), a.ID, r.ID, bob.ID)
+	if err != nil {
+		t.Fatalf("MembershipOf(bob) = %v", err)
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("MembershipOf(bob) mismatch (-got +want):\n%s", diff)
+	}
+	_, err = s.MembershipOf(t.Context(), a.ID, r.ID, cy.ID)
+	wantError(t, "MembershipOf(a user in another room)", err, belfry.NotFound, cy.ID)
+	_, err = s.MembershipOf(t.Context(), a.ID, "no-such-room", ana.ID)
+	wantError(t, "MembershipOf(unknown room)", err, belfry.NotFound, "no-such-room")
+	b := mkAccount(t, s, awsAccount(2), "Other")
+	_, err = s.MembershipOf(t.Context(), b.ID, r.ID, ana.ID)
+	wantError(t, "MembershipOf(through another account)", err, belfry.NotFound, r.ID)
 }
 
 func testMembershipDuplicate(t *testing.T, s belfry.Store) {

@@ -22,6 +22,7 @@ var readOnly = map[string]string{
 	"User":              "reads a user",
 	"Room":              "reads a room",
 	"Message":           "reads a message",
+	"MembershipOf":      "reads one member's membership of a room",
 	"Webhook":           "reads a webhook for a post to its URL",
 	"Bot":               "reads a bot",
 	"Key":               "reads an access key",

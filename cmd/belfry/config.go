@@ -39,6 +39,8 @@ type Config struct {
 	MailRetryFirst time.Duration
 
 	PurgeInterval time.Duration
+	// JobRetention is how long a job that ended is kept.
+	JobRetention time.Duration
 	// RetentionInterval is how often message retention sweeps.
 	RetentionInterval time.Duration
 

@@ -15,10 +15,12 @@ import (
 // past their 90 days. Purging late by an hour harms no one.
 const defaultPurgeInterval = time.Hour
 
-// bindPurge registers the purge's flag.
+// bindPurge registers the purge's flags.
 func (c *Config) bindPurge(fs *flag.FlagSet) {
 	c.bindInterval(fs, &c.PurgeInterval, "purge-interval", "BELFRY_PURGE_INTERVAL", defaultPurgeInterval,
 		"how often deleted accounts past their 90 days are purged")
+	c.bindInterval(fs, &c.JobRetention, "job-retention", "BELFRY_JOB_RETENTION", belfry.DefaultJobRetention,
+		"how long a job that ended (done, failed or cancelled) is kept for belfry jobs list")
 }
 
 // bindInterval registers the flag of a background worker's interval,
@@ -57,14 +59,15 @@ func (p positiveDuration) Set(s string) error {
 }
 
 // purgeWorker returns the background worker that removes, every interval,
-// the accounts deleted more than belfry.DeletedAccountRetention ago, and
+// the accounts deleted more than belfry.DeletedAccountRetention ago;
 // cancels the queued invitation e-mail whose links have expired, so that
-// their tokens do not stay in plain text when no mail worker claims them.
-// It runs once at start, so that a server that was down catches up, and
-// stops when its context ends. A failed round is logged and retried at the
-// next tick: the accounts and messages wait, which loses nothing.
-func purgeWorker(svc *belfry.Service, interval time.Duration, log *slog.Logger) func(context.Context) error {
-	return every(interval, func(ctx context.Context) error { return purgeRound(ctx, svc, log) })
+// their tokens do not stay in plain text when no mail worker claims them;
+// and deletes the jobs that ended more than jobRetention ago. It runs once
+// at start, so that a server that was down catches up, and stops when its
+// context ends. A failed round is logged and retried at the next tick: the
+// accounts, messages and jobs wait, which loses nothing.
+func purgeWorker(svc *belfry.Service, interval, jobRetention time.Duration, log *slog.Logger) func(context.Context) error {
+	return every(interval, func(ctx context.Context) error { return purgeRound(ctx, svc, jobRetention, log) })
 }
 
 // every returns a background worker that runs round at once and then every
@@ -87,25 +90,27 @@ func every(interval time.Duration, round func(context.Context) error) func(conte
 }
 
 // purgeRound is one round of purgeWorker. It returns an error only when ctx
-// has ended; the store's failures are logged.
-func purgeRound(ctx context.Context, svc *belfry.Service, log *slog.Logger) error {
-	n, err := svc.PurgeDeletedAccounts(ctx)
-	switch {
-	case ctx.Err() != nil:
-		return ctx.Err()
-	case err != nil:
-		log.Error("purging deleted accounts failed; trying again later", "error", err, "purged", n)
-	case n > 0:
-		log.Info("purged deleted accounts", "accounts", n)
-	}
-	n, err = svc.CancelStaleJobs(ctx)
-	switch {
-	case ctx.Err() != nil:
-		return ctx.Err()
-	case err != nil:
-		log.Error("cancelling stale jobs failed; trying again later", "error", err)
-	case n > 0:
-		log.Info("cancelled stale jobs", "jobs", n)
+// has ended; the store's failures are logged, and the round goes on to its
+// next step.
+func purgeRound(ctx context.Context, svc *belfry.Service, jobRetention time.Duration, log *slog.Logger) error {
+	for _, step := range []struct {
+		run          func(context.Context) (int, error)
+		failed, done string
+	}{
+		{svc.PurgeDeletedAccounts, "purging deleted accounts failed; trying again later", "purged deleted accounts"},
+		{svc.CancelStaleJobs, "cancelling stale jobs failed; trying again later", "cancelled stale jobs"},
+		{func(ctx context.Context) (int, error) { return svc.PruneJobs(ctx, jobRetention) },
+			"deleting old jobs failed; trying again later", "deleted jobs that ended long ago"},
+	} {
+		n, err := step.run(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil:
+			log.Error(step.failed, "error", err, "count", n)
+		case n > 0:
+			log.Info(step.done, "count", n)
+		}
 	}
 	return nil
 }

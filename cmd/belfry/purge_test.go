@@ -17,6 +17,7 @@ import (
 
 	"github.com/belfryhq/belfry"
 	"github.com/belfryhq/belfry/api"
+	"github.com/belfryhq/belfry/mail"
 	"github.com/belfryhq/belfry/sqlite"
 )
 
@@ -74,7 +75,9 @@ func TestPurgeWorker(t *testing.T) {
 	var logs syncBuffer
 	run, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- purgeWorker(svc, 10*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)))(run) }()
+	go func() {
+		done <- purgeWorker(svc, 10*time.Millisecond, belfry.DefaultJobRetention, slog.New(slog.NewTextHandler(&logs, nil)))(run)
+	}()
 
 	waitFor(t, "the old account to be purged", func() bool { return purgeable(t, svc, clock) == 1 })
 	if _, err := svc.RestoreAccount(ctx, ids[0]); belfry.ErrorKind(err) != belfry.NotFound {
@@ -99,6 +102,65 @@ func TestPurgeWorker(t *testing.T) {
 	if err != nil || len(events) != 1 || events[0].Operation != "PurgeAccount" {
 		t.Errorf("audit events of the purged account = %+v, %v; want one PurgeAccount", events, err)
 	}
+}
+
+// TestPurgeWorkerPrunesJobs fails one invitation e-mail 31 days before
+// "now" and another today, runs the worker with a 30-day job retention,
+// and checks that the old job is deleted while the recent failure stays
+// for an operator's belfry jobs list --failed.
+func TestPurgeWorkerPrunesJobs(t *testing.T) {
+	svc, clock, ctx := inProcess(t)
+	templates, err := mail.LoadTemplates("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Invitations.Composer = templates
+	a, err := svc.CreateAccount(ctx, "Team")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fail := func(email string) string {
+		t.Helper()
+		if _, err := svc.InviteUsers(ctx, a.ID, []string{email}, belfry.PrivateUser); err != nil {
+			t.Fatal(err)
+		}
+		jobs, err := svc.ClaimJobs(ctx, belfry.KindMail, "test", clock.Now(), time.Minute, 1)
+		if err != nil || len(jobs) != 1 {
+			t.Fatalf("ClaimJobs() = %v, %v; want the invitation's e-mail", jobs, err)
+		}
+		o := belfry.JobOutcome{Status: belfry.JobFailed, At: clock.Now(), Reason: "550 no such user"}
+		if err := svc.FinishJob(ctx, jobs[0], o); err != nil {
+			t.Fatal(err)
+		}
+		return jobs[0].ID
+	}
+	fail("old@example.com")
+	clock.Add(31 * 24 * time.Hour)
+	recent := fail("recent@example.com")
+	failed := func() []string {
+		t.Helper()
+		jobs, err := svc.ListJobs(ctx, belfry.JobFilter{Statuses: []belfry.JobStatus{belfry.JobFailed}}, belfry.Page{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids(jobs)
+	}
+	run, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- purgeWorker(svc, time.Hour, 30*24*time.Hour, slog.New(slog.DiscardHandler))(run) }()
+	defer func() { stop(); <-done }()
+	waitFor(t, "the old job to be deleted", func() bool { return len(failed()) == 1 })
+	if got := failed(); got[0] != recent {
+		t.Errorf("failed jobs after pruning = %v; want the recent one, %s", got, recent)
+	}
+}
+
+func ids(jobs []*belfry.Job) []string {
+	out := make([]string, len(jobs))
+	for i, j := range jobs {
+		out[i] = j.ID
+	}
+	return out
 }
 
 // purgeable counts deleted accounts the store still holds, purgeable or not.
@@ -138,12 +200,7 @@ func TestPurgeIntervalConfig(t *testing.T) {
 		{"", []string{"-purge-interval", "0"}, 0, "must be positive"},
 	} {
 		t.Run(fmt.Sprint(tc.env, tc.args), func(t *testing.T) {
-			t.Setenv("BELFRY_PURGE_INTERVAL", tc.env)
-			var cfg Config
-			fs := flag.NewFlagSet("test", flag.ContinueOnError)
-			fs.SetOutput(io.Discard)
-			cfg.bindPurge(fs)
-			err := errors.Join(append(cfg.envErrs, fs.Parse(tc.args))...)
+			cfg, err := parsePurgeFlags(t, "BELFRY_PURGE_INTERVAL", tc.env, tc.args)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Errorf("got %v, want an error saying %q", err, tc.wantErr)
@@ -152,6 +209,43 @@ func TestPurgeIntervalConfig(t *testing.T) {
 			}
 			if err != nil || cfg.PurgeInterval != tc.want {
 				t.Errorf("got %v, %v; want %v", cfg.PurgeInterval, err, tc.want)
+			}
+		})
+	}
+}
+
+// parsePurgeFlags binds the purge's flags with environment variable env
+// set to value, and parses args, as the server's start does.
+func parsePurgeFlags(t *testing.T, env, value string, args []string) (*Config, error) {
+	t.Setenv(env, value)
+	cfg := new(Config)
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	cfg.bindPurge(fs)
+	return cfg, errors.Join(append(cfg.envErrs, fs.Parse(args))...)
+}
+
+// TestJobRetentionConfig checks that job retention defaults to 30 days and
+// follows BELFRY_JOB_RETENTION, then the flag, refusing what is not positive.
+func TestJobRetentionConfig(t *testing.T) {
+	for _, tc := range []struct {
+		env     string
+		args    []string
+		want    time.Duration
+		wantErr string
+	}{
+		{"", nil, 30 * 24 * time.Hour, ""},
+		{"168h", nil, 7 * 24 * time.Hour, ""},
+		{"168h", []string{"-job-retention", "1h"}, time.Hour, ""},
+		{"0s", nil, 0, "must be positive"},
+	} {
+		t.Run(fmt.Sprint(tc.env, tc.args), func(t *testing.T) {
+			cfg, err := parsePurgeFlags(t, "BELFRY_JOB_RETENTION", tc.env, tc.args)
+			switch {
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Errorf("got %v, want an error saying %q", err, tc.wantErr)
+			case tc.wantErr == "" && (err != nil || cfg.JobRetention != tc.want):
+				t.Errorf("got %v, %v; want %v", cfg.JobRetention, err, tc.want)
 			}
 		})
 	}

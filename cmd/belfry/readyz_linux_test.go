@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -10,15 +11,18 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/chime"
+	"github.com/aws/smithy-go"
 	"golang.org/x/sys/unix"
 )
 
 // TestReadyzWhenWritesFail takes away a running server's right to write
 // files, as a full disk does: with its file size limit (RLIMIT_FSIZE) at
 // zero, every write to the database fails while reads and the log go on.
-// /readyz must then answer 503 and say that writes fail, and answer 200
-// again once the limit is lifted.
+// A write must then answer 503 ServiceUnavailableException, a failure that
+// passes, and /readyz 503 saying that writes fail; both answer as before
+// once the limit is lifted.
 func TestReadyzWhenWritesFail(t *testing.T) {
 	t.Parallel()
 	p := startBelfry(t, startOptions{})
@@ -33,8 +37,12 @@ func TestReadyzWhenWritesFail(t *testing.T) {
 		t.Fatal(err)
 	}
 	setFileSizeLimit(t, p, 0)
-	if _, err := client.CreateAccount(ctx, &chime.CreateAccountInput{Name: aws.String("Full")}); err == nil {
-		t.Fatal("CreateAccount succeeded with no file writes allowed")
+	_, err := client.CreateAccount(ctx, &chime.CreateAccountInput{Name: aws.String("Full")})
+	var ae smithy.APIError
+	var re *awshttp.ResponseError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "ServiceUnavailableException" ||
+		!errors.As(err, &re) || re.HTTPStatusCode() != http.StatusServiceUnavailable {
+		t.Fatalf("CreateAccount with no file writes allowed = %v; want 503 ServiceUnavailableException, which clients retry", err)
 	}
 	status, body := p.readyz(t)
 	if status != http.StatusServiceUnavailable || !strings.Contains(body, "not ready: writes fail: ") {

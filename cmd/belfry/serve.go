@@ -110,7 +110,7 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 		ln.Close()
 		return nil, err
 	}
-	s.background = append(s.background, purgeWorker(svc, cfg.PurgeInterval, log))
+	s.background = append(s.background, purgeWorker(svc, cfg.PurgeInterval, cfg.JobRetention, log))
 	s.setUpRetention(svc, log)
 	chime := api.New(api.Config{Service: svc, Root: root, Logger: log})
 	pages := console.New(console.Config{

@@ -67,6 +67,24 @@ func (w *Writes) Wrote(err error) {
 	}
 }
 
+// Unavailable returns err as an error of kind Unavailable when Fault calls
+// it a failure of the storage, so that the store that made the write
+// answers it the way its readiness check does: a full disk or a lost
+// connection may pass, and the caller should hear 503 and retry, not a 500
+// that says Belfry itself is at fault. Belfry's own errors of any other
+// kind than Internal, and errors that say nothing about the storage, come
+// back as they are.
+func (w *Writes) Unavailable(err error) error {
+	if err == nil || belfry.ErrorKind(err) != belfry.Internal {
+		return err
+	}
+	reason := w.Fault(err)
+	if reason == "" {
+		return err
+	}
+	return &belfry.Error{Kind: belfry.Unavailable, Message: "writes fail: " + reason + "; try again", Err: err}
+}
+
 // Check returns nil when writes work: the last write succeeded less than
 // Fresh ago, or a probe succeeds now. Otherwise it returns an error of kind
 // Unavailable whose message says why.

@@ -3,6 +3,7 @@ package readiness
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -125,5 +126,33 @@ func TestStuckProbe(t *testing.T) {
 	close(release)
 	if err := <-first; err != nil {
 		t.Errorf("the stuck probe's Check() = %v once it finished; want nil", err)
+	}
+}
+
+// TestUnavailable checks which write errors become Unavailable: a failure
+// of the storage, even one a store wrapped, and nothing else, so that a
+// deterministic failure keeps its own answer.
+func TestUnavailable(t *testing.T) {
+	w := &Writes{Fault: fault}
+	for _, tc := range []struct {
+		name string
+		err  error
+		want belfry.Kind
+	}{
+		{"full disk", errFull, belfry.Unavailable},
+		{"full disk, wrapped", fmt.Errorf("sqlite: %w", errFull), belfry.Unavailable},
+		{"conflict", &belfry.Error{Kind: belfry.Conflict, Message: "taken", Err: errFull}, belfry.Conflict},
+		{"unrelated", errConflict, belfry.Internal},
+	} {
+		got := w.Unavailable(tc.err)
+		if belfry.ErrorKind(got) != tc.want || !errors.Is(got, tc.err) {
+			t.Errorf("Unavailable(%s) = %v (kind %v); want kind %v wrapping the error", tc.name, got, belfry.ErrorKind(got), tc.want)
+		}
+	}
+	if got := w.Unavailable(errFull); !strings.Contains(belfry.ErrorMessage(got), "the disk is full") {
+		t.Errorf("Unavailable(full disk) says %q; want the reason", belfry.ErrorMessage(got))
+	}
+	if w.Unavailable(nil) != nil {
+		t.Error("Unavailable(nil) != nil")
 	}
 }
