@@ -26,6 +26,7 @@ type Store interface {
 	SecretStore
 	WebhookStore
 	BotStore
+	EventsConfigurationStore
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 	Close() error
@@ -47,6 +48,9 @@ type Service struct {
 	// Events, when set, hears of every message posted or redacted, by
 	// whatever path, once it is stored, for the web app's live pages.
 	Events Events
+	// BotEndpoints, when set, reaches bots' HTTPS endpoints; without it
+	// PutEventsConfiguration refuses them.
+	BotEndpoints BotEndpoints
 
 	secrets secretCache
 	// webhooks caches the webhooks that posts read (webhookcache.go).

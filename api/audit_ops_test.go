@@ -134,10 +134,11 @@ func auditedCalls(e *env) (calls []auditedCall, team, userID *string) {
 	return append(calls, lifecycleCalls(e, team)...), team, userID
 }
 
-// botCalls make a bot of account team, disable it and regenerate its
-// security token.
+// botCalls make a bot of account team, disable it, regenerate its
+// security token, and put and delete its events configuration.
 func botCalls(e *env, team *string) []auditedCall {
 	var bot *string
+	endpoint := newBotServer(e)
 	return []auditedCall{
 		{"CreateBot", func(ctx context.Context) error {
 			out, err := e.chime.CreateBot(ctx, &chime.CreateBotInput{AccountId: team, DisplayName: aws.String("Audited")})
@@ -151,7 +152,18 @@ func botCalls(e *env, team *string) []auditedCall {
 			return err
 		}},
 		{"RegenerateSecurityToken", func(ctx context.Context) error {
-			_, err := e.chime.RegenerateSecurityToken(ctx, &chime.RegenerateSecurityTokenInput{AccountId: team, BotId: bot})
+			out, err := e.chime.RegenerateSecurityToken(ctx, &chime.RegenerateSecurityTokenInput{AccountId: team, BotId: bot})
+			if err == nil {
+				endpoint.token = aws.ToString(out.Bot.SecurityToken)
+			}
+			return err
+		}},
+		{"PutEventsConfiguration", func(context.Context) error {
+			_, err := e.putEvents(*team, *bot, endpoint.URL)
+			return err
+		}},
+		{"DeleteEventsConfiguration", func(ctx context.Context) error {
+			_, err := e.chime.DeleteEventsConfiguration(ctx, &chime.DeleteEventsConfigurationInput{AccountId: team, BotId: bot})
 			return err
 		}},
 	}

@@ -49,6 +49,10 @@ func chimeHandlers() map[string]handler {
 		"UpdateBot":               updateBot,
 		"RegenerateSecurityToken": regenerateSecurityToken,
 
+		"PutEventsConfiguration":    putEventsConfiguration,
+		"GetEventsConfiguration":    getEventsConfiguration,
+		"DeleteEventsConfiguration": deleteEventsConfiguration,
+
 		"AssociateSigninDelegateGroupsWithAccount":    associateSigninDelegateGroups,
 		"DisassociateSigninDelegateGroupsFromAccount": disassociateSigninDelegateGroups,
 	}
@@ -60,11 +64,10 @@ func chimeHandlers() map[string]handler {
 var notYetSupported = []string{
 	"AssociatePhoneNumberWithUser", "BatchDeletePhoneNumber",
 	"BatchUpdatePhoneNumber", "CreateMeetingDialOut", "CreatePhoneNumberOrder",
-	"DeleteEventsConfiguration", "DeletePhoneNumber",
-	"DisassociatePhoneNumberFromUser", "GetEventsConfiguration", "GetGlobalSettings",
+	"DeletePhoneNumber",
+	"DisassociatePhoneNumberFromUser", "GetGlobalSettings",
 	"GetPhoneNumber", "GetPhoneNumberOrder", "GetPhoneNumberSettings",
 	"ListPhoneNumberOrders", "ListPhoneNumbers", "ListSupportedPhoneNumberCountries",
-	"PutEventsConfiguration",
 	"RestorePhoneNumber", "SearchAvailablePhoneNumbers",
 	"UpdateGlobalSettings", "UpdatePhoneNumber", "UpdatePhoneNumberSettings",
 }

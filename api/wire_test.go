@@ -265,11 +265,6 @@ func TestWireNotYetSupported(t *testing.T) {
 	acct := e.enterprise("corp", "example.com")
 	id := aws.String(acct)
 	calls := map[string]func() error{
-		"PutEventsConfiguration": func() error {
-			_, err := e.chime.PutEventsConfiguration(ctx, &chime.PutEventsConfigurationInput{AccountId: id, BotId: aws.String("b"),
-				OutboundEventsHTTPSEndpoint: aws.String("https://bot.example.com/")})
-			return err
-		},
 		"ListPhoneNumbers": func() error {
 			_, err := e.chime.ListPhoneNumbers(ctx, &chime.ListPhoneNumbersInput{})
 			return err

@@ -22,6 +22,7 @@ var botTests = []test{
 	{"Paging", testBotPaging},
 	{"JoinsRoom", testBotJoinsRoom},
 	{"RefusedFromRoom", testBotRefusedFromRoom},
+	{"EventsConfiguration", testEventsConfiguration},
 }
 
 // newBot returns an enabled bot of account a named name, not yet stored.
@@ -230,10 +231,11 @@ func disable(t *testing.T, s belfry.Store, a *belfry.Account, b *belfry.Bot) {
 	}
 }
 
-// botChanges creates a bot of account a and disables it.
+// botChanges creates a bot of account a, disables it, and puts and
+// deletes its events configuration.
 func botChanges(s belfry.Store, a *belfry.Account) []auditedChange {
 	b := newBot(a, "Audited")
-	return []auditedChange{
+	return append([]auditedChange{
 		{"CreateBot", func(ctx context.Context) error { return s.CreateBot(ctx, b) }},
 		{"UpdateBot", func(ctx context.Context) error {
 			_, err := s.UpdateBot(ctx, a.ID, b.ID, func(b *belfry.Bot) error {
@@ -242,5 +244,5 @@ func botChanges(s belfry.Store, a *belfry.Account) []auditedChange {
 			})
 			return err
 		}},
-	}
+	}, eventsChanges(s, a, b)...)
 }

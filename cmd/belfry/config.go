@@ -48,6 +48,10 @@ type Config struct {
 	WebhookRate  float64
 	WebhookBurst int
 
+	// CAFile and AllowHTTPEndpoints say which bot endpoints are trusted.
+	CAFile             string
+	AllowHTTPEndpoints bool
+
 	envErrs []error
 
 	RootAccessKeyID     string
@@ -159,6 +163,7 @@ func (c *Config) bindServe(fs *flag.FlagSet) {
 	c.bindPurge(fs)
 	c.bindRetention(fs)
 	c.bindWebhooks(fs)
+	c.bindBotEndpoints(fs)
 	fs.StringVar(&c.LogLevel, "log-level", env("BELFRY_LOG_LEVEL", "info"), "log level: debug, info (logs every request), warn or error (BELFRY_LOG_LEVEL)")
 }
 
