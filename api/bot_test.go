@@ -198,8 +198,8 @@ func TestUpdateBotAndToken(t *testing.T) {
 	wantErr[*types.NotFoundException](t, err)
 }
 
-// configure gives bot id an events configuration straight in the database:
-// PutEventsConfiguration is not built yet.
+// configure gives bot id an events configuration straight in the database,
+// for tests that need no bot endpoint to answer the challenge.
 func configure(t *testing.T, db *sql.DB, id string) {
 	t.Helper()
 	if _, err := db.Exec(`INSERT INTO bot_events (bot_id, outbound_events_https_endpoint) VALUES (?, 'https://bot.example.com/')`, id); err != nil {

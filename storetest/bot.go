@@ -9,8 +9,8 @@ import (
 )
 
 // ConfigureEvents gives bot botID of store s an events configuration,
-// straight in the store's database: PutEventsConfiguration is not built
-// yet, and a bot without one cannot join a room. Each store's test sets it
+// straight in the store's database, without the verification that
+// PutEventsConfiguration's callers make; a bot without one cannot join a room. Each store's test sets it
 // before Run; the cases that need it are skipped while it is nil.
 var ConfigureEvents func(t *testing.T, s belfry.Store, botID string)
 
