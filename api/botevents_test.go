@@ -74,6 +74,18 @@ func newBotServer(e *env) *botServer {
 	return b
 }
 
+// botWithEndpoint makes a bot of an Enterprise account and an endpoint
+// that checks the bot's signatures, and returns them with the account's
+// and the bot's IDs.
+func botWithEndpoint(t *testing.T) (e *env, srv *botServer, acct, id string) {
+	e = newEnv(t)
+	srv = newBotServer(e)
+	acct = e.enterprise("corp", "example.com")
+	bot := e.bot(acct, "Build")
+	srv.token = aws.ToString(bot.SecurityToken)
+	return e, srv, acct, aws.ToString(bot.BotId)
+}
+
 // putEvents configures bot id of account acct to send events to endpoint.
 func (e *env) putEvents(acct, id, endpoint string) (*chime.PutEventsConfigurationOutput, error) {
 	return e.chime.PutEventsConfiguration(context.Background(), &chime.PutEventsConfigurationInput{
@@ -90,14 +102,9 @@ func (e *env) getEvents(acct, id string) (*chime.GetEventsConfigurationOutput, e
 // challenge is stored, shown, lets the bot join a room, and once deleted
 // keeps it out of rooms again.
 func TestEventsConfiguration(t *testing.T) {
-	e := newEnv(t)
-	srv := newBotServer(e)
-	acct := e.enterprise("corp", "example.com")
-	bot := e.bot(acct, "Build")
-	id := aws.ToString(bot.BotId)
+	e, srv, acct, id := botWithEndpoint(t)
 	_, err := e.getEvents(acct, id)
 	wantErr[*types.NotFoundException](t, err)
-	srv.token = aws.ToString(bot.SecurityToken)
 	out, err := e.putEvents(acct, id, srv.URL+"/events")
 	if err != nil {
 		t.Fatalf("PutEventsConfiguration() = %v", err)
@@ -132,12 +139,7 @@ func TestEventsConfiguration(t *testing.T) {
 // trusted with events is refused with a message saying why, and that
 // nothing is stored.
 func TestEventsConfigurationRefused(t *testing.T) {
-	e := newEnv(t)
-	srv := newBotServer(e)
-	acct := e.enterprise("corp", "example.com")
-	bot := e.bot(acct, "Build")
-	id := aws.ToString(bot.BotId)
-	srv.token = aws.ToString(bot.SecurityToken)
+	e, srv, acct, id := botWithEndpoint(t)
 	cases := []struct {
 		name, endpoint, want string
 		answer               func(http.ResponseWriter, string)
