@@ -29,11 +29,7 @@ func jobsCommand(ctx context.Context, args []string) error {
 		return errors.Join(err, errors.New(usage))
 	}
 	q := url.Values{}
-	for k, v := range map[string]string{"kind": *kind, "status": *status, "account-id": *account} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
+	setGiven(q, map[string]string{"kind": *kind, "status": *status, "account-id": *account})
 	if *failed {
 		if *status != "" && *status != "failed" {
 			return errors.New("--failed and --status " + *status + " disagree\n" + usage)

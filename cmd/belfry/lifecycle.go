@@ -116,11 +116,7 @@ func exportAudit(ctx context.Context, cfg *Config, q auditQuery, w io.Writer) er
 		if q.limit > 0 {
 			v.Set("limit", strconv.Itoa(min(auditPage, q.limit-printed)))
 		}
-		for name, val := range map[string]string{"since": q.since, "account-id": q.account, "after": after} {
-			if val != "" {
-				v.Set(name, val)
-			}
-		}
+		setGiven(v, map[string]string{"since": q.since, "account-id": q.account, "after": after})
 		var out struct {
 			Events    []json.RawMessage
 			NextToken string

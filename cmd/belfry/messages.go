@@ -40,11 +40,7 @@ func messagesCommand(ctx context.Context, args []string) error {
 		}
 	}
 	q := url.Values{"account-id": {pos[0]}}
-	for k, v := range map[string]string{"room-id": *room, "conversation-id": *conversation, "since": *since} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
+	setGiven(q, map[string]string{"room-id": *room, "conversation-id": *conversation, "since": *since})
 	return exportMessages(ctx, &cfg, q, os.Stdout)
 }
 

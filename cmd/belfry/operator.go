@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -159,4 +160,14 @@ func operatorCall(ctx context.Context, cfg *Config, method, path string, in, out
 		return nil
 	}
 	return json.Unmarshal(raw, out)
+}
+
+// setGiven sets in q the operator command's options that were given, and
+// leaves out those left empty, which the server reads as "any".
+func setGiven(q url.Values, options map[string]string) {
+	for name, value := range options {
+		if value != "" {
+			q.Set(name, value)
+		}
+	}
 }
