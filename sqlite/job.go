@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 
@@ -220,7 +221,9 @@ func (s *Store) ListJobs(ctx context.Context, f belfry.JobFilter, p belfry.Page)
 	if len(f.Statuses) > 0 {
 		marks := make([]string, len(f.Statuses))
 		for i, st := range f.Statuses {
-			marks[i] = "'" + strings.ReplaceAll(string(st), "'", "''") + "'"
+			name := fmt.Sprintf("status%d", i)
+			marks[i] = ":" + name
+			args = append(args, sql.Named(name, string(st)))
 		}
 		where = append(where, `status IN (`+strings.Join(marks, ",")+`)`)
 	}
