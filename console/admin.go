@@ -254,23 +254,32 @@ func (s *Server) notFound(w http.ResponseWriter, what string) {
 
 // adminPages are the console's templates, each parsed with the layout and
 // admin_frame.html.
-var adminPages = []string{"admin_signin", "admin_accounts", "admin_account"}
+var adminPages = []string{"admin_signin", "admin_accounts", "admin_account", "admin_rooms", "admin_room"}
 
 // routeConsole adds the console's routes: pages are GETs, and every
 // change is a POST from a console page.
 func (s *Server) routeConsole() {
 	const acct = adminPrefix + "accounts/{account}"
 	for pattern, h := range map[string]http.HandlerFunc{
-		"GET " + adminPrefix + "{$}":              s.consoleHome,
-		"POST " + adminSignInsPath:                s.adminSignIn,
-		"POST " + adminPrefix + "signout":         s.adminSignOut,
-		"POST " + adminPrefix + "accounts":        s.createAccount,
-		"GET " + acct:                             s.showAccount,
-		"POST " + acct + "/rename":                s.renameAccount,
-		"POST " + acct + "/domains":               s.claimDomain,
-		"POST " + acct + "/domains/release":       s.releaseDomain,
-		"POST " + acct + "/invite":                s.inviteUsers,
-		"POST " + acct + "/users/{user}/{action}": s.userAction,
+		"GET " + adminPrefix + "{$}":                                 s.consoleHome,
+		"POST " + adminSignInsPath:                                   s.adminSignIn,
+		"POST " + adminPrefix + "signout":                            s.adminSignOut,
+		"POST " + adminPrefix + "accounts":                           s.createAccount,
+		"GET " + acct:                                                s.showAccount,
+		"POST " + acct + "/rename":                                   s.renameAccount,
+		"POST " + acct + "/domains":                                  s.claimDomain,
+		"POST " + acct + "/domains/release":                          s.releaseDomain,
+		"POST " + acct + "/invite":                                   s.inviteUsers,
+		"POST " + acct + "/users/{user}/{action}":                    s.userAction,
+		"GET " + acct + "/rooms":                                     s.showRooms,
+		"POST " + acct + "/rooms":                                    s.createRoom,
+		"GET " + acct + "/rooms/{room}":                              s.showRoom,
+		"POST " + acct + "/rooms/{room}/rename":                      s.renameRoom,
+		"POST " + acct + "/rooms/{room}/delete":                      s.deleteRoom,
+		"POST " + acct + "/rooms/{room}/members":                     s.addRoomMember,
+		"POST " + acct + "/rooms/{room}/members/{member}/{action}":   s.changeRoomMember,
+		"POST " + acct + "/rooms/{room}/webhooks":                    s.createRoomWebhook,
+		"POST " + acct + "/rooms/{room}/webhooks/{webhook}/{action}": s.changeRoomWebhook,
 	} {
 		s.mux.HandleFunc(pattern, h)
 	}
