@@ -254,7 +254,7 @@ func (s *Server) notFound(w http.ResponseWriter, what string) {
 
 // adminPages are the console's templates, each parsed with the layout and
 // admin_frame.html.
-var adminPages = []string{"admin_signin", "admin_accounts", "admin_account", "admin_rooms", "admin_room"}
+var adminPages = []string{"admin_signin", "admin_accounts", "admin_account", "admin_rooms", "admin_room", "admin_bots", "admin_bot"}
 
 // routeConsole adds the console's routes: pages are GETs, and every
 // change is a POST from a console page.
@@ -271,6 +271,10 @@ func (s *Server) routeConsole() {
 		"POST " + acct + "/domains/release":                          s.releaseDomain,
 		"POST " + acct + "/invite":                                   s.inviteUsers,
 		"POST " + acct + "/users/{user}/{action}":                    s.userAction,
+		"GET " + acct + "/bots":                                      s.showBots,
+		"POST " + acct + "/bots":                                     s.createBot,
+		"GET " + acct + "/bots/{bot}":                                s.showBot,
+		"POST " + acct + "/bots/{bot}/{action}":                      s.botAction,
 		"GET " + acct + "/rooms":                                     s.showRooms,
 		"POST " + acct + "/rooms":                                    s.createRoom,
 		"GET " + acct + "/rooms/{room}":                              s.showRoom,

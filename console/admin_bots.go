@@ -1,0 +1,184 @@
+package console
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/belfryhq/belfry"
+)
+
+// botsPageSize is how many bots the bots page lists at once.
+const botsPageSize = 100
+
+type botView struct {
+	ID, Name, Email, Created, Updated, Path string
+	Disabled                                bool
+}
+
+func viewBot(acct *belfry.Account, b *belfry.Bot) botView {
+	return botView{ID: b.ID, Name: b.DisplayName, Email: b.Email, Disabled: b.Disabled,
+		Created: b.Created.UTC().Format("2006-01-02 15:04 MST"), Updated: b.Updated.UTC().Format("2006-01-02 15:04 MST"),
+		Path: accountPath(acct.ID) + "/bots/" + b.ID}
+}
+
+type botsPage struct {
+	adminFrame
+	Account    accountView
+	Enterprise bool
+	Bots       []botView
+	Next       string
+	Name       string
+}
+
+// showBots lists an account's bots with the form that makes one.
+func (s *Server) showBots(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.administrator(w, r)
+	if !ok {
+		return
+	}
+	acct, ok := s.adminAccount(w, r, a)
+	if !ok {
+		return
+	}
+	s.renderBots(w, r, a, acct, http.StatusOK, "", "")
+}
+
+func (s *Server) renderBots(w http.ResponseWriter, r *http.Request, a *admin, acct *belfry.Account, status int, problem, name string) {
+	p := botsPage{adminFrame: s.frame(r, a, "Bots of "+acct.Name, "accounts"), Account: viewAccount(acct),
+		Enterprise: acct.Type.IsEnterprise(), Name: name}
+	p.Problem = problem
+	if p.Enterprise {
+		bots, err := s.svc.ListBots(a.ctx(r), acct.ID, belfry.Page{After: afterOf(r), Limit: botsPageSize + 1})
+		if err != nil {
+			s.failed(w, r, err)
+			return
+		}
+		if len(bots) > botsPageSize {
+			bots = bots[:botsPageSize]
+			p.Next = accountPath(acct.ID) + "/bots?after=" + strconv.FormatInt(bots[len(bots)-1].Seq, 10)
+		}
+		for _, b := range bots {
+			p.Bots = append(p.Bots, viewBot(acct, b))
+		}
+	}
+	s.render(w, status, "admin_bots", p)
+}
+
+// createBot makes a bot in one of the account's domains, as CreateBot
+// does.
+func (s *Server) createBot(w http.ResponseWriter, r *http.Request) {
+	a, acct, ok := s.accountForm(w, r)
+	if !ok {
+		return
+	}
+	name := r.PostFormValue("name")
+	b, err := s.svc.CreateBot(s.act(r, a, "CreateBot"), acct.ID, name, r.PostFormValue("domain"))
+	path := accountPath(acct.ID) + "/bots"
+	if err == nil {
+		path += "/" + b.ID
+	}
+	s.after(w, r, err, path, "created", func(status int, problem string) {
+		s.renderBots(w, r, a, acct, status, problem, name)
+	})
+}
+
+type botPage struct {
+	adminFrame
+	Account accountView
+	Bot     botView
+	Token   string
+	// Endpoint is where the bot's events go, if anywhere.
+	Endpoint string
+	// Deliveries is the bot's event delivery log, left empty until the
+	// service offers one (Service.BotDeliveries); Delivery says so.
+	Deliveries []deliveryView
+	Delivery   bool
+}
+
+// deliveryView is one attempt to deliver an event to a bot's endpoint.
+type deliveryView struct {
+	Time, Event, Outcome, Error string
+	Failed                      bool
+}
+
+// adminBot returns the account and bot r's path names, when the bot is
+// one of an account of the key's, and answers 404 otherwise.
+func (s *Server) adminBot(w http.ResponseWriter, r *http.Request, a *admin) (*belfry.Account, *belfry.Bot, bool) {
+	acct, ok := s.adminAccount(w, r, a)
+	if !ok {
+		return nil, nil, false
+	}
+	b, err := s.svc.GetBot(a.ctx(r), acct.ID, r.PathValue("bot"))
+	switch {
+	case err != nil && refusal(err):
+		s.notFound(w, "bot")
+		return nil, nil, false
+	case err != nil:
+		s.failed(w, r, err)
+		return nil, nil, false
+	}
+	return acct, b, true
+}
+
+// showBot is a bot's page: its state, security token and events
+// configuration, and the forms that change them.
+func (s *Server) showBot(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.administrator(w, r)
+	if !ok {
+		return
+	}
+	acct, b, ok := s.adminBot(w, r, a)
+	if !ok {
+		return
+	}
+	s.renderBot(w, r, a, acct, b, http.StatusOK, "")
+}
+
+func (s *Server) renderBot(w http.ResponseWriter, r *http.Request, a *admin, acct *belfry.Account, b *belfry.Bot, status int, problem string) {
+	p := botPage{adminFrame: s.frame(r, a, b.DisplayName, "accounts"), Account: viewAccount(acct), Bot: viewBot(acct, b),
+		Token: b.SecurityToken}
+	p.Problem = problem
+	c, err := s.svc.GetEventsConfiguration(a.ctx(r), acct.ID, b.ID)
+	switch {
+	case err == nil:
+		p.Endpoint = c.OutboundEventsHTTPSEndpoint
+	case belfry.ErrorKind(err) != belfry.NotFound:
+		s.failed(w, r, err)
+		return
+	}
+	s.render(w, status, "admin_bot", p)
+}
+
+// botAction changes a bot: the path's last element says how.
+func (s *Server) botAction(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.consoleForm(w, r)
+	if !ok {
+		return
+	}
+	acct, b, ok := s.adminBot(w, r, a)
+	if !ok {
+		return
+	}
+	var err error
+	note := r.PathValue("action")
+	switch note {
+	case "enable", "disable":
+		disabled := note == "disable"
+		note += "d"
+		_, err = s.svc.UpdateBot(s.act(r, a, "UpdateBot"), acct.ID, b.ID, &disabled)
+	case "regenerate":
+		note = "token"
+		_, err = s.svc.RegenerateSecurityToken(s.act(r, a, "RegenerateSecurityToken"), acct.ID, b.ID)
+	case "events":
+		_, err = s.svc.PutEventsConfiguration(s.act(r, a, "PutEventsConfiguration"), acct.ID, b.ID,
+			r.PostFormValue("endpoint"), r.PostFormValue("lambda"))
+	case "noevents":
+		err = s.svc.DeleteEventsConfiguration(s.act(r, a, "DeleteEventsConfiguration"), acct.ID, b.ID)
+	default:
+		s.notFound(w, "action")
+		return
+	}
+	s.after(w, r, err, accountPath(acct.ID)+"/bots/"+b.ID, note, func(status int, problem string) {
+		s.renderBot(w, r, a, acct, b, status, problem)
+	})
+}
