@@ -254,7 +254,7 @@ func (s *Server) notFound(w http.ResponseWriter, what string) {
 
 // adminPages are the console's templates, each parsed with the layout and
 // admin_frame.html.
-var adminPages = []string{"admin_signin", "admin_accounts", "admin_account", "admin_rooms", "admin_room", "admin_bots", "admin_bot"}
+var adminPages = []string{"admin_signin", "admin_accounts", "admin_account", "admin_rooms", "admin_room", "admin_bots", "admin_bot", "admin_jobs", "admin_audit"}
 
 // routeConsole adds the console's routes: pages are GETs, and every
 // change is a POST from a console page.
@@ -265,6 +265,8 @@ func (s *Server) routeConsole() {
 		"POST " + adminSignInsPath:                                   s.adminSignIn,
 		"POST " + adminPrefix + "signout":                            s.adminSignOut,
 		"POST " + adminPrefix + "accounts":                           s.createAccount,
+		"GET " + adminPrefix + "jobs":                                s.showJobs,
+		"GET " + adminPrefix + "audit":                               s.showAudit,
 		"GET " + acct:                                                s.showAccount,
 		"POST " + acct + "/rename":                                   s.renameAccount,
 		"POST " + acct + "/domains":                                  s.claimDomain,
