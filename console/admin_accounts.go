@@ -10,9 +10,19 @@ import (
 	"github.com/belfryhq/belfry"
 )
 
-// accountsPageSize is how many accounts the accounts page lists at once,
-// as ListAccounts answers by default.
-const accountsPageSize = 100
+// listPageSize is how many accounts, users, rooms or bots a page lists
+// at once: ListAccounts' and ListUsers' default page.
+const listPageSize = 100
+
+// pageOf trims list, asked for with one more than listPageSize, to a
+// page, and returns the link to the next page, at path, if there is one.
+func pageOf[T any](list []T, seq func(T) int64, path string) ([]T, string) {
+	if len(list) <= listPageSize {
+		return list, ""
+	}
+	list = list[:listPageSize]
+	return list, path + "?after=" + strconv.FormatInt(seq(list[len(list)-1]), 10)
+}
 
 type accountView struct {
 	ID, Name, Type, Created, Path string
@@ -47,15 +57,12 @@ func afterOf(r *http.Request) int64 {
 func (s *Server) renderAccounts(w http.ResponseWriter, r *http.Request, a *admin, status int, problem, name string) {
 	p := accountsPage{adminFrame: s.frame(r, a, "Accounts", "accounts"), Name: name}
 	p.Problem = problem
-	list, err := s.svc.ListAccounts(a.ctx(r), belfry.AccountFilter{}, belfry.Page{After: afterOf(r), Limit: accountsPageSize + 1})
+	list, err := s.svc.ListAccounts(a.ctx(r), belfry.AccountFilter{}, belfry.Page{After: afterOf(r), Limit: listPageSize + 1})
 	if err != nil {
 		s.failed(w, r, err)
 		return
 	}
-	if len(list) > accountsPageSize {
-		list = list[:accountsPageSize]
-		p.Next = adminPrefix + "?after=" + strconv.FormatInt(list[len(list)-1].Seq, 10)
-	}
+	list, p.Next = pageOf(list, func(a *belfry.Account) int64 { return a.Seq }, adminPrefix)
 	for _, acct := range list {
 		p.Accounts = append(p.Accounts, viewAccount(acct))
 	}
@@ -87,15 +94,36 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
 // key's, and answers 404 otherwise.
 func (s *Server) adminAccount(w http.ResponseWriter, r *http.Request, a *admin) (*belfry.Account, bool) {
 	acct, err := s.svc.GetAccount(a.ctx(r), r.PathValue("account"))
+	return acct, s.found(w, r, err, "account")
+}
+
+// found reports whether looking up what worked, and answers r when it
+// did not: 404, the same whether what does not exist or the key cannot see
+// it, or a failure page when the store failed.
+func (s *Server) found(w http.ResponseWriter, r *http.Request, err error, what string) bool {
 	switch {
-	case err != nil && (belfry.ErrorKind(err) == belfry.NotFound || belfry.ErrorKind(err) == belfry.BadRequest):
-		s.notFound(w, "account")
-		return nil, false
-	case err != nil:
+	case err == nil:
+		return true
+	case refusal(err):
+		s.notFound(w, what)
+	default:
 		s.failed(w, r, err)
-		return nil, false
 	}
-	return acct, true
+	return false
+}
+
+// accountPage is the handler of a page about one of the key's accounts:
+// show runs once the key and the account are found.
+func (s *Server) accountPage(show func(http.ResponseWriter, *http.Request, *admin, *belfry.Account)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, ok := s.administrator(w, r)
+		if !ok {
+			return
+		}
+		if acct, ok := s.adminAccount(w, r, a); ok {
+			show(w, r, a, acct)
+		}
+	}
 }
 
 // accountForm checks a change to one of the key's accounts.

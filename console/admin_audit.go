@@ -52,17 +52,8 @@ func parseSince(v string) (time.Time, bool) {
 // key sees the events in its accounts and those its AWS account's keys
 // caused, never another AWS account's.
 func (s *Server) showAudit(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.administrator(w, r)
+	a, accounts, accountOpts, ok := s.chosenAccounts(w, r)
 	if !ok {
-		return
-	}
-	accounts, accountOpts, ok, err := s.chosenAccounts(r, a)
-	if err != nil {
-		s.failed(w, r, err)
-		return
-	}
-	if !ok {
-		s.notFound(w, "account")
 		return
 	}
 	q := r.URL.Query()

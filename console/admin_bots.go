@@ -2,13 +2,9 @@ package console
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/belfryhq/belfry"
 )
-
-// botsPageSize is how many bots the bots page lists at once.
-const botsPageSize = 100
 
 type botView struct {
 	ID, Name, Email, Created, Updated, Path string
@@ -31,15 +27,7 @@ type botsPage struct {
 }
 
 // showBots lists an account's bots with the form that makes one.
-func (s *Server) showBots(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.administrator(w, r)
-	if !ok {
-		return
-	}
-	acct, ok := s.adminAccount(w, r, a)
-	if !ok {
-		return
-	}
+func (s *Server) showBots(w http.ResponseWriter, r *http.Request, a *admin, acct *belfry.Account) {
 	s.renderBots(w, r, a, acct, http.StatusOK, "", "")
 }
 
@@ -48,15 +36,12 @@ func (s *Server) renderBots(w http.ResponseWriter, r *http.Request, a *admin, ac
 		Enterprise: acct.Type.IsEnterprise(), Name: name}
 	p.Problem = problem
 	if p.Enterprise {
-		bots, err := s.svc.ListBots(a.ctx(r), acct.ID, belfry.Page{After: afterOf(r), Limit: botsPageSize + 1})
+		bots, err := s.svc.ListBots(a.ctx(r), acct.ID, belfry.Page{After: afterOf(r), Limit: listPageSize + 1})
 		if err != nil {
 			s.failed(w, r, err)
 			return
 		}
-		if len(bots) > botsPageSize {
-			bots = bots[:botsPageSize]
-			p.Next = accountPath(acct.ID) + "/bots?after=" + strconv.FormatInt(bots[len(bots)-1].Seq, 10)
-		}
+		bots, p.Next = pageOf(bots, func(b *belfry.Bot) int64 { return b.Seq }, accountPath(acct.ID)+"/bots")
 		for _, b := range bots {
 			p.Bots = append(p.Bots, viewBot(acct, b))
 		}
@@ -101,37 +86,19 @@ type deliveryView struct {
 	Failed                      bool
 }
 
-// adminBot returns the account and bot r's path names, when the bot is
-// one of an account of the key's, and answers 404 otherwise.
-func (s *Server) adminBot(w http.ResponseWriter, r *http.Request, a *admin) (*belfry.Account, *belfry.Bot, bool) {
-	acct, ok := s.adminAccount(w, r, a)
-	if !ok {
-		return nil, nil, false
-	}
+// botOf returns the bot r's path names, when it is one of account acct's,
+// and answers 404 otherwise.
+func (s *Server) botOf(w http.ResponseWriter, r *http.Request, a *admin, acct *belfry.Account) (*belfry.Bot, bool) {
 	b, err := s.svc.GetBot(a.ctx(r), acct.ID, r.PathValue("bot"))
-	switch {
-	case err != nil && refusal(err):
-		s.notFound(w, "bot")
-		return nil, nil, false
-	case err != nil:
-		s.failed(w, r, err)
-		return nil, nil, false
-	}
-	return acct, b, true
+	return b, s.found(w, r, err, "bot")
 }
 
 // showBot is a bot's page: its state, security token and events
 // configuration, and the forms that change them.
-func (s *Server) showBot(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.administrator(w, r)
-	if !ok {
-		return
+func (s *Server) showBot(w http.ResponseWriter, r *http.Request, a *admin, acct *belfry.Account) {
+	if b, ok := s.botOf(w, r, a, acct); ok {
+		s.renderBot(w, r, a, acct, b, http.StatusOK, "")
 	}
-	acct, b, ok := s.adminBot(w, r, a)
-	if !ok {
-		return
-	}
-	s.renderBot(w, r, a, acct, b, http.StatusOK, "")
 }
 
 func (s *Server) renderBot(w http.ResponseWriter, r *http.Request, a *admin, acct *belfry.Account, b *belfry.Bot, status int, problem string) {
@@ -151,11 +118,11 @@ func (s *Server) renderBot(w http.ResponseWriter, r *http.Request, a *admin, acc
 
 // botAction changes a bot: the path's last element says how.
 func (s *Server) botAction(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.consoleForm(w, r)
+	a, acct, ok := s.accountForm(w, r)
 	if !ok {
 		return
 	}
-	acct, b, ok := s.adminBot(w, r, a)
+	b, ok := s.botOf(w, r, a, acct)
 	if !ok {
 		return
 	}

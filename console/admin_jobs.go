@@ -42,12 +42,12 @@ func (s *Server) ownAccounts(r *http.Request, a *admin) ([]*belfry.Account, erro
 	var all []*belfry.Account
 	var after int64
 	for len(all) < maxOwnAccounts {
-		page, err := s.svc.ListAccounts(a.ctx(r), belfry.AccountFilter{}, belfry.Page{After: after, Limit: accountsPageSize})
+		page, err := s.svc.ListAccounts(a.ctx(r), belfry.AccountFilter{}, belfry.Page{After: after, Limit: listPageSize})
 		if err != nil {
 			return nil, err
 		}
 		all = append(all, page...)
-		if len(page) < accountsPageSize {
+		if len(page) < listPageSize {
 			break
 		}
 		after = page[len(page)-1].Seq
@@ -55,23 +55,34 @@ func (s *Server) ownAccounts(r *http.Request, a *admin) ([]*belfry.Account, erro
 	return all, nil
 }
 
-// chosenAccounts returns the key's accounts a page's ?account= filter
-// picks (all of them when it is empty), the options of its select, and
-// false when it names none of the key's accounts.
-func (s *Server) chosenAccounts(r *http.Request, a *admin) (chosen []*belfry.Account, opts []filterOption, ok bool, err error) {
+// chosenAccounts returns r's administrator and the key's accounts that a
+// page's ?account= filter picks (all of them when it is empty), with the
+// options of its select; it answers r, 404 when the filter names none of
+// the key's accounts.
+func (s *Server) chosenAccounts(w http.ResponseWriter, r *http.Request) (*admin, []*belfry.Account, []filterOption, bool) {
+	a, ok := s.administrator(w, r)
+	if !ok {
+		return nil, nil, nil, false
+	}
 	all, err := s.ownAccounts(r, a)
 	if err != nil {
-		return nil, nil, false, err
+		s.failed(w, r, err)
+		return nil, nil, nil, false
 	}
 	want := r.URL.Query().Get("account")
-	opts = []filterOption{{Value: "", Label: "All accounts", Selected: want == ""}}
+	opts := []filterOption{{Value: "", Label: "All accounts", Selected: want == ""}}
+	var chosen []*belfry.Account
 	for _, acct := range all {
 		opts = append(opts, filterOption{Value: acct.ID, Label: acct.Name, Selected: acct.ID == want})
 		if want == "" || acct.ID == want {
 			chosen = append(chosen, acct)
 		}
 	}
-	return chosen, opts, want == "" || len(chosen) == 1, nil
+	if want != "" && len(chosen) == 0 {
+		s.notFound(w, "account")
+		return nil, nil, nil, false
+	}
+	return a, chosen, opts, true
 }
 
 // options makes a select's options of values, marking want.
@@ -86,17 +97,8 @@ func options(want string, values ...string) []filterOption {
 // showJobs is the job queue of the key's accounts: by default what is
 // pending, retrying and failed, and why, as `belfry jobs list` shows it.
 func (s *Server) showJobs(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.administrator(w, r)
+	a, accounts, accountOpts, ok := s.chosenAccounts(w, r)
 	if !ok {
-		return
-	}
-	accounts, accountOpts, ok, err := s.chosenAccounts(r, a)
-	if err != nil {
-		s.failed(w, r, err)
-		return
-	}
-	if !ok {
-		s.notFound(w, "account")
 		return
 	}
 	q := r.URL.Query()

@@ -3,14 +3,10 @@ package console
 import (
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/belfryhq/belfry"
 )
-
-// roomsPageSize is how many rooms the rooms page lists at once.
-const roomsPageSize = 100
 
 type roomView struct {
 	ID, Name, Created, CreatedBy, Path string
@@ -32,15 +28,7 @@ func roomsPath(accountID string) string { return accountPath(accountID) + "/room
 func roomPath(accountID, roomID string) string { return roomsPath(accountID) + "/" + roomID }
 
 // showRooms lists an account's rooms with the form that makes one.
-func (s *Server) showRooms(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.administrator(w, r)
-	if !ok {
-		return
-	}
-	acct, ok := s.adminAccount(w, r, a)
-	if !ok {
-		return
-	}
+func (s *Server) showRooms(w http.ResponseWriter, r *http.Request, a *admin, acct *belfry.Account) {
 	s.renderRooms(w, r, a, acct, http.StatusOK, "", "")
 }
 
@@ -49,15 +37,12 @@ func (s *Server) renderRooms(w http.ResponseWriter, r *http.Request, a *admin, a
 		Enterprise: acct.Type.IsEnterprise(), Name: name}
 	p.Problem = problem
 	if p.Enterprise {
-		rooms, err := s.svc.ListRooms(a.ctx(r), acct.ID, belfry.RoomFilter{}, belfry.Page{After: afterOf(r), Limit: roomsPageSize + 1})
+		rooms, err := s.svc.ListRooms(a.ctx(r), acct.ID, belfry.RoomFilter{}, belfry.Page{After: afterOf(r), Limit: listPageSize + 1})
 		if err != nil {
 			s.failed(w, r, err)
 			return
 		}
-		if len(rooms) > roomsPageSize {
-			rooms = rooms[:roomsPageSize]
-			p.Next = roomsPath(acct.ID) + "?after=" + strconv.FormatInt(rooms[len(rooms)-1].Seq, 10)
-		}
+		rooms, p.Next = pageOf(rooms, func(r *belfry.Room) int64 { return r.Seq }, roomsPath(acct.ID))
 		for _, room := range rooms {
 			p.Rooms = append(p.Rooms, roomView{ID: room.ID, Name: room.Name, Created: room.Created.UTC().Format("2006-01-02 15:04 MST"),
 				CreatedBy: room.CreatedBy, Path: roomPath(acct.ID, room.ID)})
@@ -102,47 +87,29 @@ type roomPage struct {
 	Hook *webhookNote
 }
 
-// adminRoom returns the account and room r's path names, when the room is
-// one of an account of the key's, and answers 404 otherwise.
-func (s *Server) adminRoom(w http.ResponseWriter, r *http.Request, a *admin) (*belfry.Account, *belfry.Room, bool) {
-	acct, ok := s.adminAccount(w, r, a)
-	if !ok {
-		return nil, nil, false
-	}
+// roomOf returns the room r's path names, when it is one of account
+// acct's, and answers 404 otherwise.
+func (s *Server) roomOf(w http.ResponseWriter, r *http.Request, a *admin, acct *belfry.Account) (*belfry.Room, bool) {
 	room, err := s.svc.GetRoom(a.ctx(r), acct.ID, r.PathValue("room"))
-	switch {
-	case err != nil && refusal(err):
-		s.notFound(w, "room")
-		return nil, nil, false
-	case err != nil:
-		s.failed(w, r, err)
-		return nil, nil, false
-	}
-	return acct, room, true
+	return room, s.found(w, r, err, "room")
 }
 
-// roomForm checks a change to one of the key's rooms.
+// roomForm checks a change to a room of one of the key's accounts.
 func (s *Server) roomForm(w http.ResponseWriter, r *http.Request) (*admin, *belfry.Account, *belfry.Room, bool) {
-	a, ok := s.consoleForm(w, r)
+	a, acct, ok := s.accountForm(w, r)
 	if !ok {
 		return nil, nil, nil, false
 	}
-	acct, room, ok := s.adminRoom(w, r, a)
+	room, ok := s.roomOf(w, r, a, acct)
 	return a, acct, room, ok
 }
 
 // showRoom is a room's page: its members and their roles, its incoming
 // webhooks, and the forms that change them.
-func (s *Server) showRoom(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.administrator(w, r)
-	if !ok {
-		return
+func (s *Server) showRoom(w http.ResponseWriter, r *http.Request, a *admin, acct *belfry.Account) {
+	if room, ok := s.roomOf(w, r, a, acct); ok {
+		s.renderRoom(w, r, a, acct, room, http.StatusOK, roomPage{})
 	}
-	acct, room, ok := s.adminRoom(w, r, a)
-	if !ok {
-		return
-	}
-	s.renderRoom(w, r, a, acct, room, http.StatusOK, roomPage{})
 }
 
 func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, a *admin, acct *belfry.Account, room *belfry.Room, status int, p roomPage) {

@@ -230,3 +230,70 @@ func TestConsoleSessionEnds(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleSecureCookies checks the cookies of a console behind HTTPS:
+// Secure, and the CSRF cookie with the __Host- prefix.
+func TestConsoleSecureCookies(t *testing.T) {
+	e := newAdminEnv(t)
+	pages := console.New(console.Config{Service: e.svc, SessionKey: []byte("test key"), Root: e.root, Secure: true})
+	t.Cleanup(pages.Close)
+	srv := httptest.NewTLSServer(pages)
+	t.Cleanup(srv.Close)
+	c := srv.Client()
+	c.Jar = browserless(t).Jar
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	_, page, _ := fetch(t, c, "GET", srv.URL+"/console/", nil)
+	m := csrfPattern.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no form token on the sign-in page:\n%s", page)
+	}
+	_, _, resp := fetch(t, c, "POST", srv.URL+"/console/signin", url.Values{"access_key_id": {e.root.ID},
+		"secret_access_key": {e.root.Secret}, "csrf": {html.UnescapeString(m[1])}})
+	var session *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "belfry_admin" {
+			session = ck
+		}
+	}
+	if session == nil || !session.Secure || !session.HttpOnly {
+		t.Errorf("session cookie over HTTPS = %+v; want Secure and HttpOnly", session)
+	}
+	u, _ := url.Parse(srv.URL)
+	for _, ck := range c.Jar.Cookies(u) {
+		if strings.Contains(ck.Name, "csrf") && ck.Name != "__Host-belfry_csrf" {
+			t.Errorf("CSRF cookie %q over HTTPS; want __Host-belfry_csrf", ck.Name)
+		}
+	}
+}
+
+// TestConsoleOwnsRequest checks which requests under /console are the
+// console's: a browser's, not an SDK's signed call to the old-style
+// endpoint prefix.
+func TestConsoleOwnsRequest(t *testing.T) {
+	for _, tc := range []struct {
+		path, auth string
+		want       bool
+	}{
+		{"/console/", "", true},
+		{"/console", "", true},
+		{"/console/accounts/x", "", true},
+		{"/console/accounts", "AWS4-HMAC-SHA256 Credential=AKIA/20260101/us-east-1/chime/aws4_request, SignedHeaders=host, Signature=00", false},
+		{"/console/accounts?X-Amz-Signature=00", "", false},
+		{"/consoles", "", false},
+		{"/accounts", "", false},
+		{"/rooms/x", "", true},
+	} {
+		r := httptest.NewRequest("GET", tc.path, nil)
+		if tc.auth != "" {
+			r.Header.Set("Authorization", tc.auth)
+		}
+		if got := console.OwnsRequest(r); got != tc.want {
+			t.Errorf("OwnsRequest(%s, %q) = %v, want %v", tc.path, tc.auth, got, tc.want)
+		}
+	}
+	e := newAdminEnv(t)
+	status, _, resp := fetch(t, browserless(t), "GET", e.srv.URL+"/console", nil)
+	if status/100 != 3 || resp.Header.Get("Location") != "/console/" {
+		t.Errorf("GET /console = %d to %q; want a redirect to /console/", status, resp.Header.Get("Location"))
+	}
+}

@@ -2,15 +2,10 @@ package console
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/belfryhq/belfry"
 )
-
-// usersPageSize is how many users an account's page lists at once, as
-// ListUsers answers by default.
-const usersPageSize = 100
 
 // maxInvitesPerForm is the most addresses one invite form takes, as
 // InviteUsers does.
@@ -38,15 +33,7 @@ type accountPage struct {
 
 // showAccount is an account's page: its name and domains, and its users
 // with what can be done to each.
-func (s *Server) showAccount(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.administrator(w, r)
-	if !ok {
-		return
-	}
-	acct, ok := s.adminAccount(w, r, a)
-	if !ok {
-		return
-	}
+func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, a *admin, acct *belfry.Account) {
 	s.renderAccount(w, r, a, acct, http.StatusOK, "")
 }
 
@@ -62,15 +49,12 @@ func (s *Server) renderAccountPage(w http.ResponseWriter, r *http.Request, a *ad
 		p.Licences = append(p.Licences, string(l))
 	}
 	ctx := a.ctx(r)
-	users, err := s.svc.ListUsers(ctx, acct.ID, belfry.UserFilter{}, belfry.Page{After: afterOf(r), Limit: usersPageSize + 1})
+	users, err := s.svc.ListUsers(ctx, acct.ID, belfry.UserFilter{}, belfry.Page{After: afterOf(r), Limit: listPageSize + 1})
 	if err != nil {
 		s.failed(w, r, err)
 		return
 	}
-	if len(users) > usersPageSize {
-		users = users[:usersPageSize]
-		p.Next = p.Account.Path + "?after=" + strconv.FormatInt(users[len(users)-1].Seq, 10)
-	}
+	users, p.Next = pageOf(users, func(u *belfry.User) int64 { return u.Seq }, p.Account.Path)
 	mails, err := s.svc.QueuedMails(ctx, acct.ID, belfry.Page{Limit: 1000})
 	if err != nil {
 		s.failed(w, r, err)
@@ -122,12 +106,7 @@ func (s *Server) userAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := s.svc.GetUser(a.ctx(r), acct.ID, r.PathValue("user"))
-	switch {
-	case err != nil && refusal(err):
-		s.notFound(w, "user")
-		return
-	case err != nil:
-		s.failed(w, r, err)
+	if !s.found(w, r, err, "user") {
 		return
 	}
 	var note string
