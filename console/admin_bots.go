@@ -113,6 +113,8 @@ func (s *Server) renderBot(w http.ResponseWriter, r *http.Request, a *admin, acc
 		s.failed(w, r, err)
 		return
 	}
+	// The delivery log goes here once the service keeps one: fill
+	// p.Deliveries from Service.BotDeliveries and set p.Delivery.
 	s.render(w, status, "admin_bot", p)
 }
 
