@@ -72,8 +72,8 @@ type botPage struct {
 	Account accountView
 	Bot     botView
 	Token   string
-	// Endpoint is where the bot's events go, if anywhere.
-	Endpoint string
+	// Endpoint or Lambda is where the bot's events go, if anywhere.
+	Endpoint, Lambda string
 	// Deliveries is the bot's event delivery log, left empty until the
 	// service offers one (Service.BotDeliveries); Delivery says so.
 	Deliveries []deliveryView
@@ -108,7 +108,7 @@ func (s *Server) renderBot(w http.ResponseWriter, r *http.Request, a *admin, acc
 	c, err := s.svc.GetEventsConfiguration(a.ctx(r), acct.ID, b.ID)
 	switch {
 	case err == nil:
-		p.Endpoint = c.OutboundEventsHTTPSEndpoint
+		p.Endpoint, p.Lambda = c.OutboundEventsHTTPSEndpoint, c.LambdaFunctionArn
 	case belfry.ErrorKind(err) != belfry.NotFound:
 		s.failed(w, r, err)
 		return

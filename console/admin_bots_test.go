@@ -83,6 +83,10 @@ func TestConsoleBots(t *testing.T) {
 	if status != http.StatusBadRequest || !strings.Contains(page, `role="alert"`) {
 		t.Errorf("an endpoint Belfry cannot send to = %d:\n%s\nwant 400 with the reason", status, page)
 	}
+	status, page, _ = e.submit(c, path, path+"/events", url.Values{"endpoint": {"https://bot.example.com/x"}, "lambda": {"arn:aws:lambda:us-east-1:111122223333:function:f"}})
+	if status != http.StatusBadRequest || !strings.Contains(page, "not both") {
+		t.Errorf("an endpoint and a Lambda function = %d:\n%s\nwant 400 asking for one", status, page)
+	}
 	endpoint := e.botEndpoint()
 	if status, page, _ := e.submit(c, path, path+"/events", url.Values{"endpoint": {endpoint}}); status != http.StatusSeeOther {
 		t.Fatalf("events configuration = %d:\n%s", status, page)
