@@ -86,6 +86,41 @@ type Job struct {
 // attempt.
 func (j *Job) Retrying() bool { return j.Status == JobQueued && j.Attempts > 0 }
 
+// State is how an operator reads where a job stands: a queued job is
+// Pending until its first failure and Retrying after; the other states
+// are its status.
+func (j *Job) State() string {
+	switch {
+	case j.Retrying():
+		return "Retrying"
+	case j.Status == JobQueued:
+		return "Pending"
+	}
+	return string(j.Status)
+}
+
+// JobStatusesOf returns the statuses that a listing of the queue in state
+// name selects: open (queued and failed, the default for an empty name),
+// queued, failed, done, cancelled, or all (nil: every status). ok is
+// false for any other name.
+func JobStatusesOf(name string) (statuses []JobStatus, ok bool) {
+	switch name {
+	case "", "open":
+		return []JobStatus{JobQueued, JobFailed}, true
+	case "queued":
+		return []JobStatus{JobQueued}, true
+	case "failed":
+		return []JobStatus{JobFailed}, true
+	case "done":
+		return []JobStatus{JobDone}, true
+	case "cancelled":
+		return []JobStatus{JobCancelled}, true
+	case "all":
+		return nil, true
+	}
+	return nil, false
+}
+
 // JobOutcome is what became of one attempt at a claimed job.
 type JobOutcome struct {
 	// Status is JobDone, JobFailed, or JobQueued for a retry at Next.

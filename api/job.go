@@ -22,29 +22,6 @@ type wireJob struct {
 	Finished    timestamp `json:"Finished,omitzero"`
 }
 
-// jobState is how an operator reads where a job stands: a queued job is
-// pending until its first failure and retrying after.
-func jobState(j *belfry.Job) string {
-	switch {
-	case j.Retrying():
-		return "Retrying"
-	case j.Status == belfry.JobQueued:
-		return "Pending"
-	}
-	return string(j.Status)
-}
-
-// jobStatuses are what GET /_belfry/jobs?status= takes: the states an
-// operator reads, and which stored statuses each selects.
-var jobStatuses = map[string][]belfry.JobStatus{
-	"open":      {belfry.JobQueued, belfry.JobFailed},
-	"queued":    {belfry.JobQueued},
-	"failed":    {belfry.JobFailed},
-	"done":      {belfry.JobDone},
-	"cancelled": {belfry.JobCancelled},
-	"all":       nil,
-}
-
 // listJobs answers GET /_belfry/jobs: the job queue, by default the jobs
 // still queued (pending or retrying) and those that failed, oldest first,
 // optionally of one kind, status or Chime account.
@@ -58,10 +35,7 @@ func (s *Server) listJobs(c *call) (any, error) {
 		after = n
 	}
 	status := c.query.Get("status")
-	if status == "" {
-		status = "open"
-	}
-	statuses, ok := jobStatuses[status]
+	statuses, ok := belfry.JobStatusesOf(status)
 	if !ok {
 		return nil, badRequest("status %q is not one of open, queued, failed, done, cancelled, all", status)
 	}
@@ -78,7 +52,7 @@ func (s *Server) listJobs(c *call) (any, error) {
 	}{Jobs: make([]wireJob, len(jobs))}
 	for i, j := range jobs {
 		w := wireJob{
-			JobID: j.ID, Kind: string(j.Kind), State: jobState(j), AccountID: j.AccountID, Ref: j.Ref,
+			JobID: j.ID, Kind: string(j.Kind), State: j.State(), AccountID: j.AccountID, Ref: j.Ref,
 			Attempts: j.Attempts, LastError: j.LastError, LeaseHolder: j.LeaseHolder,
 			Created: timestamp(j.Created), Finished: timestamp(j.Finished),
 		}

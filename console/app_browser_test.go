@@ -56,12 +56,19 @@ func submit(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp
 // it is set.
 func (e *env) screenshot(ctx context.Context, name string) {
 	e.t.Helper()
+	screenshot(e.t, ctx, name)
+}
+
+// screenshot saves the browser's page as name in BELFRY_SCREENSHOTS, when
+// it is set.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
 	dir := os.Getenv("BELFRY_SCREENSHOTS")
 	if dir == "" {
 		return
 	}
-	if err := os.WriteFile(filepath.Join(dir, name), must(e.t, ctx, chromedp.FullScreenshot(100)), 0o644); err != nil {
-		e.t.Fatal(err)
+	if err := os.WriteFile(filepath.Join(dir, name), must(t, ctx, chromedp.FullScreenshot(100)), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

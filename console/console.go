@@ -36,6 +36,9 @@ func init() {
 	for _, name := range []string{"accept", "welcome", "problem", "thread", "signin"} {
 		pages[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/message.html", "templates/"+name+".html"))
 	}
+	for _, name := range adminPages {
+		pages[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/admin_frame.html", "templates/"+name+".html"))
+	}
 }
 
 // Server is the handler of Belfry's pages.
@@ -54,6 +57,11 @@ type Server struct {
 	recheck     time.Duration
 	// signInsPerAddress and signInsPerClient bound the sign-in form.
 	signInsPerAddress, signInsPerClient *limiter
+	// root is Belfry's root key, which the administrators' console takes
+	// as the API does; adminFailures and keyFailures count failed console
+	// sign-ins by client address and by key ID.
+	root                       *belfry.AccessKey
+	adminFailures, keyFailures *limiter
 }
 
 // Config is what a Server needs.
@@ -71,6 +79,9 @@ type Config struct {
 	// holds and its member is still in the thread, when no event comes
 	// to make it check; 0 means 30 seconds.
 	Recheck time.Duration
+	// Root is Belfry's root access key, which signs in to the
+	// administrators' console like any stored key.
+	Root *belfry.AccessKey
 }
 
 // New returns a Server.
@@ -87,6 +98,9 @@ func New(cfg Config) *Server {
 		unsubscribe:       func() {},
 		signInsPerAddress: newLimiter(maxSignInsPerAddress, signInWindow, cfg.Service.Now),
 		signInsPerClient:  newLimiter(maxSignInsPerClient, signInWindow, cfg.Service.Now),
+		root:              cfg.Root,
+		adminFailures:     newLimiter(maxAdminFailures, signInWindow, cfg.Service.Now),
+		keyFailures:       newLimiter(maxKeyFailures, signInWindow, cfg.Service.Now),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -114,6 +128,7 @@ func New(cfg Config) *Server {
 		s.mux.HandleFunc("POST "+prefix+"/messages", s.postMessage)
 		s.mux.HandleFunc("GET "+prefix+"/events", s.stream)
 	}
+	s.routeConsole()
 	s.mux.Handle("GET /static/", http.FileServerFS(staticFS))
 	return s
 }
@@ -134,6 +149,23 @@ func Owns(path string) bool {
 		}
 	}
 	return false
+}
+
+// OwnsRequest reports whether r is for the console rather than the API.
+// The API takes an old-style /console prefix (chime-behaviour.md §1.1),
+// so under /console the administrators' console takes only what a browser
+// sends: a request signed with SigV4 is the API's.
+func OwnsRequest(r *http.Request) bool {
+	if r.URL.Path == "/console" || strings.HasPrefix(r.URL.Path, adminPrefix) {
+		return !signedV4(r)
+	}
+	return Owns(r.URL.Path)
+}
+
+// signedV4 reports whether r carries a SigV4 signature, in its
+// Authorization header or, presigned, in its query.
+func signedV4(r *http.Request) bool {
+	return strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-") || r.URL.Query().Has("X-Amz-Signature")
 }
 
 // ServeHTTP serves a page under a request ID of its own, which the answer

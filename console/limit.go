@@ -50,3 +50,17 @@ func (l *limiter) allow(key string) bool {
 	l.seen[key] = append(recent, now)
 	return true
 }
+
+// reached reports whether key has acted max times in the window, without
+// counting this as an act: for limits that count only failures.
+func (l *limiter) reached(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now, n := l.now(), 0
+	for _, at := range l.seen[key] {
+		if now.Sub(at) < l.window {
+			n++
+		}
+	}
+	return n >= l.max
+}

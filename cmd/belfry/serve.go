@@ -119,7 +119,7 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 	s.setUpRetention(svc, log)
 	chime := api.New(api.Config{Service: svc, Root: root, Logger: log})
 	pages := console.New(console.Config{
-		Service: svc, SessionKey: sessionKey(root), Secure: strings.HasPrefix(cfg.PublicURL, "https:"), Logger: log,
+		Service: svc, SessionKey: sessionKey(root), Secure: strings.HasPrefix(cfg.PublicURL, "https:"), Logger: log, Root: root,
 	})
 	hooks := webhook.New(webhook.Config{Service: svc, Rate: cfg.WebhookRate, Burst: cfg.WebhookBurst, Logger: log})
 	s.http = &http.Server{
@@ -173,14 +173,15 @@ func (s *server) Run(ctx context.Context) error {
 func (s *server) Close() error { return s.store.Close() }
 
 // front sends Belfry's web pages to the console, posts to webhook URLs to
-// the webhooks, and everything else to the Chime API.
+// the webhooks, and everything else, signed requests under /console
+// included, to the Chime API.
 func front(chime, pages, hooks http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if webhook.Owns(r.URL.Path) {
 			hooks.ServeHTTP(w, r)
 			return
 		}
-		if console.Owns(r.URL.Path) {
+		if console.OwnsRequest(r) {
 			pages.ServeHTTP(w, r)
 			return
 		}
