@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -135,5 +136,20 @@ func testPhoneNumberSettingsTakeTurns(t *testing.T, s belfry.Store) {
 	}
 	if won != 1 {
 		t.Errorf("%d of %d concurrent changes of the calling name succeeded, want 1: %v", won, n, errs)
+	}
+}
+
+// globalSettingsChanges set an AWS account's CDR bucket and calling name.
+func globalSettingsChanges(s belfry.Store) []auditedChange {
+	bucket := "cdr-records"
+	return []auditedChange{
+		{"UpdateGlobalSettings", func(ctx context.Context) error {
+			return s.UpdateGlobalSettings(ctx, awsAccount(1), belfry.GlobalSettingsUpdate{BusinessCallingCDRBucket: &bucket})
+		}},
+		{"UpdatePhoneNumberSettings", func(ctx context.Context) error {
+			return s.UpdatePhoneNumberSettings(ctx, awsAccount(1), func(ps *belfry.PhoneNumberSettings) error {
+				return belfry.PlanCallingName(ps, "Example Corp", at(50))
+			})
+		}},
 	}
 }
