@@ -34,14 +34,22 @@ type BotEndpoints interface {
 	Verify(ctx context.Context, endpoint string, b *Bot) error
 }
 
-// lambdaSetting is the operator's switch for Lambda delivery, which this
-// Belfry does not offer yet; a LambdaFunctionArn names it so that callers
-// know why they were refused (DECISIONS.md, bots).
-const lambdaSetting = "BELFRY_LAMBDA_DELIVERY"
+// BotLambda invokes bots' Lambda functions (DECISIONS.md, bots).
+type BotLambda interface {
+	// DryRun checks that arn names a function Belfry may invoke. It
+	// answers BadRequest, saying what Lambda answered, when it does not.
+	DryRun(ctx context.Context, arn string) error
+	// Invoke delivers body to the function arn, signed with token as Chime
+	// signed. Its errors are Unavailable when a later attempt may succeed
+	// (throttling, Lambda's own failures, a function error, no answer)
+	// and BadRequest when none will (no such function, access denied).
+	Invoke(ctx context.Context, arn, token string, body []byte) error
+}
 
 // PutEventsConfiguration sends a bot's events to endpoint once the endpoint
-// has answered the verification challenge; nothing is stored otherwise
-// (chime-behaviour.md §3.4).
+// has answered the verification challenge, or to the Lambda function
+// lambdaArn once a dry-run invoke of it has succeeded; nothing is stored
+// otherwise (chime-behaviour.md §3.4).
 func (s *Service) PutEventsConfiguration(ctx context.Context, accountID, botID, endpoint, lambdaArn string) (*EventsConfiguration, error) {
 	a, err := s.enterprise(ctx, accountID)
 	if err != nil {
@@ -54,19 +62,21 @@ func (s *Service) PutEventsConfiguration(ctx context.Context, accountID, botID, 
 	endpoint, lambdaArn = strings.TrimSpace(endpoint), strings.TrimSpace(lambdaArn)
 	switch {
 	case endpoint != "" && lambdaArn != "":
-		return nil, Errorf(BadRequest, "give OutboundEventsHTTPSEndpoint or LambdaFunctionArn, not both")
+		err = Errorf(BadRequest, "give OutboundEventsHTTPSEndpoint or LambdaFunctionArn, not both")
 	case lambdaArn != "":
-		return nil, Errorf(BadRequest, "LambdaFunctionArn needs Lambda delivery, which this Belfry has not enabled (%s)", lambdaSetting)
+		err = s.checkLambda(ctx, lambdaArn)
 	case endpoint == "":
-		return nil, Errorf(BadRequest, "give OutboundEventsHTTPSEndpoint or LambdaFunctionArn")
+		err = Errorf(BadRequest, "give OutboundEventsHTTPSEndpoint or LambdaFunctionArn")
 	case s.BotEndpoints == nil:
-		return nil, Errorf(BadRequest, "this Belfry sends no events to HTTPS endpoints")
+		err = Errorf(BadRequest, "this Belfry sends no events to HTTPS endpoints")
+	default:
+		err = s.BotEndpoints.Verify(ctx, endpoint, b)
 	}
-	if err := s.BotEndpoints.Verify(ctx, endpoint, b); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	c := &EventsConfiguration{BotID: b.ID, OutboundEventsHTTPSEndpoint: endpoint}
-	AuditNote(ctx, a.ID, "configured events of bot "+b.DisplayName+" to "+endpoint, b.ID)
+	c := &EventsConfiguration{BotID: b.ID, OutboundEventsHTTPSEndpoint: endpoint, LambdaFunctionArn: lambdaArn}
+	AuditNote(ctx, a.ID, "configured events of bot "+b.DisplayName+" to "+endpoint+lambdaArn, b.ID)
 	if err := s.Store.PutEventsConfiguration(ctx, a.ID, c); err != nil {
 		return nil, err
 	}

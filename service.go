@@ -52,6 +52,10 @@ type Service struct {
 	// BotEndpoints, when set, reaches bots' HTTPS endpoints; without it
 	// PutEventsConfiguration refuses them.
 	BotEndpoints BotEndpoints
+	// BotLambda, when set, invokes bots' Lambda functions; without it
+	// PutEventsConfiguration refuses a LambdaFunctionArn, naming the
+	// setting that enables it.
+	BotLambda BotLambda
 
 	secrets secretCache
 	// webhooks caches the webhooks that posts read (webhookcache.go).

@@ -155,9 +155,13 @@ func (s *Store) commitGroup(group []*pending) {
 		return
 	}
 	shared := len(group) > 1
+	var sp *savepoints
+	if shared {
+		sp = new(s.savepoints(tx))
+	}
 	results := make([]error, len(group))
 	for i, p := range group {
-		results[i] = s.apply(tx, p, shared)
+		results[i] = s.apply(tx, p, sp)
 	}
 	if !shared && results[0] != nil {
 		tx.Rollback()
@@ -174,14 +178,22 @@ func (s *Store) commitGroup(group []*pending) {
 	}
 }
 
+// savepoints are the writer's prepared savepoint statements, bound to one
+// group's transaction, so that the writes of a group parse none of them.
+type savepoints struct{ open, release, rollbackTo *sql.Stmt }
+
+func (s *Store) savepoints(tx *sql.Tx) savepoints {
+	return savepoints{tx.Stmt(s.st.savepoint), tx.Stmt(s.st.release), tx.Stmt(s.st.rollbackTo)}
+}
+
 // apply runs one write of a group, in a savepoint when it shares the
-// transaction, so that its failure undoes it alone.
-func (s *Store) apply(tx *sql.Tx, p *pending, shared bool) error {
+// transaction (sp set), so that its failure undoes it alone.
+func (s *Store) apply(tx *sql.Tx, p *pending, sp *savepoints) error {
 	if err := p.ctx.Err(); err != nil {
 		return err
 	}
-	if shared {
-		if _, err := tx.Exec(`SAVEPOINT w`); err != nil {
+	if sp != nil {
+		if _, err := sp.open.Exec(); err != nil {
 			return internal(err)
 		}
 	}
@@ -190,13 +202,13 @@ func (s *Store) apply(tx *sql.Tx, p *pending, shared bool) error {
 		p.ev, p.seq, err = s.recordAudit(p.ctx, tx)
 	}
 	switch {
-	case shared && err != nil:
-		if _, rerr := tx.Exec(`ROLLBACK TO w`); rerr != nil {
+	case sp != nil && err != nil:
+		if _, rerr := sp.rollbackTo.Exec(); rerr != nil {
 			return internal(rerr)
 		}
-		tx.Exec(`RELEASE w`)
-	case shared:
-		if _, rerr := tx.Exec(`RELEASE w`); rerr != nil {
+		sp.release.Exec()
+	case sp != nil:
+		if _, rerr := sp.release.Exec(); rerr != nil {
 			return internal(rerr)
 		}
 	}

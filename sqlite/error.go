@@ -23,7 +23,7 @@ var constraints = map[string]storeerr.Constraint{
 	"accounts.id":                          storeerr.AccountID,
 	"domains.domain":                       storeerr.DomainName,
 	"users.id":                             storeerr.UserID,
-	"users.account_id, users.email_key":    storeerr.UserEmail,
+	"users.email_key, users.account_id":    storeerr.UserEmail,
 	"users.personal_pin":                   storeerr.UserPIN,
 	"invites.id":                           storeerr.InviteID,
 	"rooms.id":                             storeerr.RoomID,

@@ -19,3 +19,7 @@ func configureEvents(t *testing.T, s belfry.Store, botID string) {
 
 // ConfigureEvents is configureEvents for the package's external tests.
 var ConfigureEvents = configureEvents
+
+// OpenUnbounded is Open with a WAL that never starts over, so that a
+// benchmark can count the pages its writes append to it.
+func OpenUnbounded(path string) (*Store, error) { return open(path, 1<<50) }

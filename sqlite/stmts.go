@@ -22,6 +22,7 @@ type stmts struct {
 	insertAudit, userW, updateUser                                  *sql.Stmt
 	webhook, insertMessage                                          *sql.Stmt
 	roomPostFacts, webhookPostFacts, conversationPostFacts          *sql.Stmt
+	savepoint, release, rollbackTo                                  *sql.Stmt
 	all                                                             []*sql.Stmt
 }
 
@@ -59,6 +60,9 @@ func (st *stmts) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&st.roomPostFacts, w, roomPostFactsQuery},
 		{&st.webhookPostFacts, w, webhookPostFactsQuery},
 		{&st.conversationPostFacts, w, conversationPostFactsQuery},
+		{&st.savepoint, w, `SAVEPOINT w`},
+		{&st.release, w, `RELEASE w`},
+		{&st.rollbackTo, w, `ROLLBACK TO w`},
 	} {
 		s, err := p.db.PrepareContext(ctx, p.query)
 		if err != nil {

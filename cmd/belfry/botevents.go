@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
 
@@ -10,30 +12,58 @@ import (
 	"github.com/belfryhq/belfry/botevent"
 )
 
-// bindBotEndpoints registers the flags that say which bot endpoints
-// Belfry trusts: a CA file besides the system's roots, and whether plain
-// http:// is allowed, for local development only.
+// bindBotEndpoints registers the flags that say where bots' events may
+// go: which HTTPS endpoints Belfry trusts (a CA file besides the system's
+// roots, and plain http:// for local development only), and whether
+// Lambda functions may be invoked, at which endpoint.
 func (c *Config) bindBotEndpoints(fs *flag.FlagSet) {
-	if v := os.Getenv("BELFRY_ALLOW_HTTP_ENDPOINTS"); v != "" {
-		allow, err := strconv.ParseBool(v)
-		if err != nil {
-			c.envErrs = append(c.envErrs, fmt.Errorf("BELFRY_ALLOW_HTTP_ENDPOINTS=%q is not true or false", v))
-		}
-		c.AllowHTTPEndpoints = allow
-	}
+	c.AllowHTTPEndpoints = c.envBool("BELFRY_ALLOW_HTTP_ENDPOINTS")
 	fs.BoolVar(&c.AllowHTTPEndpoints, "allow-http-endpoints", c.AllowHTTPEndpoints,
 		"let bots' OutboundEventsHTTPSEndpoint be plain http://, for local development (BELFRY_ALLOW_HTTP_ENDPOINTS)")
 	fs.StringVar(&c.CAFile, "ca-file", env("BELFRY_CA_FILE", ""),
 		"PEM file of certificates trusted for bots' endpoints besides the system's roots (BELFRY_CA_FILE)")
+	c.LambdaDelivery = c.envBool("BELFRY_LAMBDA_DELIVERY")
+	fs.BoolVar(&c.LambdaDelivery, "lambda-delivery", c.LambdaDelivery,
+		"let bots' events go to a LambdaFunctionArn, invoked with the standard AWS credential chain (BELFRY_LAMBDA_DELIVERY)")
+	fs.StringVar(&c.LambdaEndpoint, "lambda-endpoint", env("BELFRY_LAMBDA_ENDPOINT", ""),
+		"URL to call Lambda at instead of its regional endpoints, such as LocalStack's (BELFRY_LAMBDA_ENDPOINT)")
 }
 
-// setUpBotEndpoints gives svc the client that verifies bots' endpoints; a
-// CA file that cannot be read stops start-up.
+// envBool reads a boolean from the environment, remembering a value that
+// is not one so that start-up fails with it.
+func (c *Config) envBool(name string) bool {
+	v := os.Getenv(name)
+	if v == "" {
+		return false
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not true or false", name, v))
+	}
+	return b
+}
+
+// setUpBotEndpoints gives svc the client that verifies bots' endpoints
+// and, when Lambda delivery is on, the one that invokes their functions;
+// a CA file that cannot be read, or a Lambda endpoint that is no URL,
+// stops start-up.
 func setUpBotEndpoints(svc *belfry.Service, cfg *Config) error {
 	client, err := botevent.New(botevent.Config{CAFile: cfg.CAFile, AllowHTTP: cfg.AllowHTTPEndpoints})
 	if err != nil {
 		return err
 	}
 	svc.BotEndpoints = client
+	if !cfg.LambdaDelivery {
+		return nil
+	}
+	if u, err := url.Parse(cfg.LambdaEndpoint); cfg.LambdaEndpoint != "" &&
+		(err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return fmt.Errorf("BELFRY_LAMBDA_ENDPOINT (-lambda-endpoint) %q is not an absolute http or https URL such as http://localhost:4566", cfg.LambdaEndpoint)
+	}
+	l, err := botevent.NewLambda(context.Background(), botevent.LambdaConfig{Endpoint: cfg.LambdaEndpoint})
+	if err != nil {
+		return err
+	}
+	svc.BotLambda = l
 	return nil
 }

@@ -30,11 +30,7 @@ func TestAllowHTTPEndpointsConfig(t *testing.T) {
 	} {
 		t.Run(fmt.Sprint(tc.env, tc.args), func(t *testing.T) {
 			t.Setenv("BELFRY_ALLOW_HTTP_ENDPOINTS", tc.env)
-			cfg := new(Config)
-			fs := flag.NewFlagSet("test", flag.ContinueOnError)
-			fs.SetOutput(io.Discard)
-			cfg.bindBotEndpoints(fs)
-			err := errors.Join(append(cfg.envErrs, fs.Parse(tc.args))...)
+			cfg, err := parseBotFlags(tc.args)
 			switch {
 			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
 				t.Errorf("got %v, want an error saying %q", err, tc.wantErr)
@@ -56,4 +52,14 @@ func TestCAFileMustHoldCertificates(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), bad) {
 		t.Errorf("setUpBotEndpoints(bad CA file) = %v; want an error naming it", err)
 	}
+}
+
+// parseBotFlags reads the bot endpoint settings from the environment and
+// args as start-up does, with the errors start-up would stop on.
+func parseBotFlags(args []string) (*Config, error) {
+	cfg := new(Config)
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	cfg.bindBotEndpoints(fs)
+	return cfg, errors.Join(append(cfg.envErrs, fs.Parse(args))...)
 }

@@ -51,6 +51,10 @@ type Config struct {
 	// CAFile and AllowHTTPEndpoints say which bot endpoints are trusted.
 	CAFile             string
 	AllowHTTPEndpoints bool
+	// LambdaDelivery lets bots' events go to Lambda functions, called at
+	// LambdaEndpoint when set instead of Lambda's regional endpoints.
+	LambdaDelivery bool
+	LambdaEndpoint string
 
 	envErrs []error
 

@@ -42,6 +42,14 @@ var (
 	}
 )
 
+// DB is what the runner migrates: a pool (*sql.DB), or one connection of it
+// (*sql.Conn) when the store sets something on that connection around the
+// migrations, as SQLite's turns foreign keys off.
+type DB interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // migration is one numbered SQL file, such as migrations/0001_init.sql.
 type migration struct {
 	version int
@@ -55,7 +63,7 @@ type migration struct {
 // lock, so that several servers starting at once on one database apply
 // each migration exactly once. A database that records a version newer than
 // any in dir is refused: this program does not know its schema.
-func Migrate(ctx context.Context, db *sql.DB, fsys fs.FS, dir string, d Dialect) error {
+func Migrate(ctx context.Context, db DB, fsys fs.FS, dir string, d Dialect) error {
 	list, err := read(fsys, dir)
 	if err != nil {
 		return err
@@ -83,7 +91,7 @@ func Migrate(ctx context.Context, db *sql.DB, fsys fs.FS, dir string, d Dialect)
 }
 
 // apply runs one migration in a transaction unless it is recorded already.
-func (d Dialect) apply(ctx context.Context, db *sql.DB, fsys fs.FS, m migration) error {
+func (d Dialect) apply(ctx context.Context, db DB, fsys fs.FS, m migration) error {
 	script, err := fs.ReadFile(fsys, m.name)
 	if err != nil {
 		return err
@@ -110,7 +118,7 @@ func (d Dialect) apply(ctx context.Context, db *sql.DB, fsys fs.FS, m migration)
 
 // tx runs fn in a transaction that first takes d's lock, and commits it
 // when fn returns nil.
-func (d Dialect) tx(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error) error {
+func (d Dialect) tx(ctx context.Context, db DB, fn func(tx *sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
