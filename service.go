@@ -22,6 +22,7 @@ type Store interface {
 	JobStore
 	LifecycleStore
 	SettingsStore
+	GlobalSettingsStore
 	AuditStore
 	SecretStore
 	WebhookStore

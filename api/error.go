@@ -34,13 +34,14 @@ type errorBody struct {
 // writeError answers err the way both boto3 and aws-sdk-go-v2 map to the
 // right exception: X-Amzn-ErrorType names the exception, the body carries
 // Code and Message. A kind the operation does not model becomes
-// BadRequestException, so that Go callers still get a typed error; an
+// BadRequestException, unless beyondModel lists it, so that Go callers still get a typed error; an
 // unexpected error becomes a 500 with a safe message, its cause logged.
 func writeError(w http.ResponseWriter, op *operation, err error) int {
 	err = unavailable(err)
 	kind := belfry.ErrorKind(err)
 	ex := exceptionOf[kind]
-	if op != nil && kind != belfry.Internal && !slices.Contains(op.Errors, ex.Type) {
+	if op != nil && kind != belfry.Internal && !slices.Contains(op.Errors, ex.Type) &&
+		!slices.Contains(beyondModel[op.Name], ex.Type) {
 		ex = exceptionOf[belfry.BadRequest]
 	}
 	status := exceptionStatus[ex.Type]

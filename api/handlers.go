@@ -55,6 +55,12 @@ func chimeHandlers() map[string]handler {
 
 		"AssociateSigninDelegateGroupsWithAccount":    associateSigninDelegateGroups,
 		"DisassociateSigninDelegateGroupsFromAccount": disassociateSigninDelegateGroups,
+
+		"GetGlobalSettings":         getGlobalSettings,
+		"UpdateGlobalSettings":      updateGlobalSettings,
+		"GetPhoneNumberSettings":    getPhoneNumberSettings,
+		"UpdatePhoneNumberSettings": updatePhoneNumberSettings,
+		"CreateMeetingDialOut":      createMeetingDialOut,
 	}
 }
 
@@ -63,11 +69,11 @@ func chimeHandlers() map[string]handler {
 // chimeHandlers.
 var notYetSupported = []string{
 	"AssociatePhoneNumberWithUser", "BatchDeletePhoneNumber",
-	"BatchUpdatePhoneNumber", "CreateMeetingDialOut", "CreatePhoneNumberOrder",
+	"BatchUpdatePhoneNumber", "CreatePhoneNumberOrder",
 	"DeletePhoneNumber",
-	"DisassociatePhoneNumberFromUser", "GetGlobalSettings",
-	"GetPhoneNumber", "GetPhoneNumberOrder", "GetPhoneNumberSettings",
+	"DisassociatePhoneNumberFromUser",
+	"GetPhoneNumber", "GetPhoneNumberOrder",
 	"ListPhoneNumberOrders", "ListPhoneNumbers", "ListSupportedPhoneNumberCountries",
 	"RestorePhoneNumber", "SearchAvailablePhoneNumbers",
-	"UpdateGlobalSettings", "UpdatePhoneNumber", "UpdatePhoneNumberSettings",
+	"UpdatePhoneNumber",
 }

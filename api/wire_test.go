@@ -275,8 +275,8 @@ func TestWireNotYetSupported(t *testing.T) {
 			})
 			return err
 		},
-		"GetGlobalSettings": func() error {
-			_, err := e.chime.GetGlobalSettings(ctx, &chime.GetGlobalSettingsInput{})
+		"ListPhoneNumberOrders": func() error {
+			_, err := e.chime.ListPhoneNumberOrders(ctx, &chime.ListPhoneNumberOrdersInput{})
 			return err
 		},
 		"SearchAvailablePhoneNumbers": func() error {

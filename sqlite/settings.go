@@ -43,8 +43,8 @@ func (s *Store) AccountSettings(ctx context.Context, accountID string) (*belfry.
 // UpdateAccountSettings changes the settings u sets.
 func (s *Store) UpdateAccountSettings(ctx context.Context, accountID string, u belfry.AccountSettingsUpdate) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, updateAccountSettingsQuery, accountID, nullBool(u.DisableRemoteControl),
-			nullBool(u.EnableDialOut))
+		_, err := tx.ExecContext(ctx, updateAccountSettingsQuery, accountID, orNull(u.DisableRemoteControl),
+			orNull(u.EnableDialOut))
 		if constraint(err) == storeerr.ForeignKey {
 			return belfry.Errorf(belfry.NotFound, "account %s not found", accountID)
 		}
@@ -94,12 +94,4 @@ func (s *Store) PutUserSettings(ctx context.Context, accountID, userID string, u
 		res, err := tx.ExecContext(ctx, putUserSettingsQuery, userID, accountID, t.InboundCalling, t.OutboundCalling, t.SMS)
 		return affected(res, err, "user %s not found in account %s", userID, accountID)
 	})
-}
-
-// nullBool is b as a column value, NULL when b is nil.
-func nullBool(b *bool) any {
-	if b == nil {
-		return nil
-	}
-	return *b
 }

@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) belfry.Store) {
 		{"Lifecycle", lifecycleTests},
 		{"UserUpdates", userUpdateTests},
 		{"Settings", settingsTests},
+		{"GlobalSettings", globalSettingsTests},
 		{"Audit", auditTests},
 	} {
 		t.Run(group.name, func(t *testing.T) {

@@ -33,6 +33,8 @@ var readOnly = map[string]string{
 	"AccountSettings":     "reads an account's settings",
 	"RetentionSettings":   "reads an account's retention settings",
 	"UserSettings":        "reads a user's settings",
+	"GlobalSettings":      "reads an AWS account's CDR buckets",
+	"PhoneNumberSettings": "reads an AWS account's default calling name",
 	"Jobs":                "reads jobs of the queue",
 	"AuditEvents":         "reads the audit log",
 	"Ping":                "asks the database whether it answers",

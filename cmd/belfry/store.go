@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"path/filepath"
 	"strings"
 
 	"github.com/belfryhq/belfry"
@@ -42,7 +41,7 @@ func (c *Config) checkDatabase() error {
 // the URL's password, so that an operator can tell replicas that share one.
 func (c *Config) storeName() string {
 	if !c.usesPostgres() {
-		return "sqlite:" + filepath.Join(c.DataDir, "belfry.db")
+		return "sqlite:" + c.sqlitePath()
 	}
 	u, err := url.Parse(c.DatabaseURL)
 	if err != nil {
@@ -57,7 +56,7 @@ func openStore(ctx context.Context, c *Config) (belfry.Store, error) {
 	if c.usesPostgres() {
 		return postgres.Open(ctx, c.DatabaseURL)
 	}
-	return sqlite.Open(filepath.Join(c.DataDir, "belfry.db"))
+	return sqlite.Open(c.sqlitePath())
 }
 
 // setUpEvents gives the service the Events that carry posted and redacted
