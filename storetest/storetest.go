@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(t *testing.T) belfry.Store) {
 		{"UserUpdates", userUpdateTests},
 		{"Settings", settingsTests},
 		{"Audit", auditTests},
+		{"PhoneNumbers", phoneNumberTests},
 	} {
 		t.Run(group.name, func(t *testing.T) {
 			for _, tc := range group.tests {
