@@ -152,7 +152,7 @@ func TestWireErrors(t *testing.T) {
 		{"conflict", "POST", "/accounts/" + f.ent + "/users?operation=create", []byte(`{"Email":"BO@example.com"}`), false, 409, "ConflictException", "Conflict"},
 		{"team rooms", "GET", "/accounts/" + f.team + "/rooms", nil, false, 403, "ForbiddenException", "Forbidden"},
 		{"unsigned", "GET", "/accounts", nil, true, 401, "UnauthorizedClientException", "Unauthorized"},
-		{"not yet supported", "GET", "/phone-numbers", nil, false, 400, "BadRequestException", "BadRequest"},
+		{"not yet supported", "GET", "/settings", nil, false, 400, "BadRequestException", "BadRequest"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -262,25 +262,9 @@ func TestWireConsoleEndpoint(t *testing.T) {
 func TestWireNotYetSupported(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	acct := e.enterprise("corp", "example.com")
-	id := aws.String(acct)
 	calls := map[string]func() error{
-		"ListPhoneNumbers": func() error {
-			_, err := e.chime.ListPhoneNumbers(ctx, &chime.ListPhoneNumbersInput{})
-			return err
-		},
-		"AssociatePhoneNumberWithUser": func() error {
-			_, err := e.chime.AssociatePhoneNumberWithUser(ctx, &chime.AssociatePhoneNumberWithUserInput{
-				AccountId: id, UserId: aws.String("u"), E164PhoneNumber: aws.String("+12065550100"),
-			})
-			return err
-		},
 		"GetGlobalSettings": func() error {
 			_, err := e.chime.GetGlobalSettings(ctx, &chime.GetGlobalSettingsInput{})
-			return err
-		},
-		"SearchAvailablePhoneNumbers": func() error {
-			_, err := e.chime.SearchAvailablePhoneNumbers(ctx, &chime.SearchAvailablePhoneNumbersInput{AreaCode: aws.String("206")})
 			return err
 		},
 	}
