@@ -8,6 +8,7 @@
 //	belfry domain release DOMAIN                       release a domain, suspending its users
 //	belfry accounts restore ACCOUNT_ID                 bring back an account deleted less than 90 days ago
 //	belfry audit [--since T] [--account ID] [--limit N] print the audit log as JSON lines
+//	belfry numbers import FILE.csv                     add phone numbers to the pool
 //
 // Configuration comes from flags and BELFRY_* environment variables; see the
 // README's configuration table.
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string) error {
 		return auditCommand(ctx, args)
 	case "webhooks":
 		return webhooksCommand(ctx, args)
+	case "numbers":
+		return numbersCommand(ctx, args)
 	case "help":
 		fmt.Print(usage)
 		return nil
@@ -84,4 +87,6 @@ const usage = `usage:
   belfry webhooks list ACCOUNT_ID ROOM_ID             list a room's webhooks
   belfry webhooks regenerate ACCOUNT_ID WEBHOOK_ID    give a webhook a new URL and print it
   belfry webhooks delete ACCOUNT_ID WEBHOOK_ID        delete a webhook
+  belfry numbers import FILE.csv                      add phone numbers to the pool (E164,Country,Type,City,State)
+  belfry numbers list                                 list the pool of phone numbers and who holds each
 `
