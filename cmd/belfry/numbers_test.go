@@ -88,7 +88,9 @@ func phoneNumberWalkthrough(t *testing.T, p *proc) {
 	if len(found.E164PhoneNumbers) != 1 || found.E164PhoneNumbers[0] != number {
 		t.Fatalf("search-available-phone-numbers = %v; want %s", found.E164PhoneNumbers, number)
 	}
-	var order struct{ PhoneNumberOrder struct{ PhoneNumberOrderID, Status string } }
+	var order struct {
+		PhoneNumberOrder struct{ PhoneNumberOrderID, Status string }
+	}
 	cli.json(&order, "create-phone-number-order", "--product-type", "BusinessCalling", "--e164-phone-numbers", number)
 	if order.PhoneNumberOrder.Status != "Processing" {
 		t.Errorf("create-phone-number-order answered %+v; want Processing", order)
@@ -112,7 +114,9 @@ func phoneNumberWalkthrough(t *testing.T, p *proc) {
 	}
 	user := aws.ToString(created.User.UserId)
 	cli.ok("associate-phone-number-with-user", "--account-id", corp, "--user-id", user, "--e164-phone-number", number)
-	var got struct{ User struct{ PrimaryProvisionedNumber string } }
+	var got struct {
+		User struct{ PrimaryProvisionedNumber string }
+	}
 	cli.json(&got, "get-user", "--account-id", corp, "--user-id", user)
 	if got.User.PrimaryProvisionedNumber != number {
 		t.Errorf("get-user shows PrimaryProvisionedNumber %q; want %s", got.User.PrimaryProvisionedNumber, number)
