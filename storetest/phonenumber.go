@@ -18,6 +18,7 @@ var phoneNumberTests = []test{
 	{"ChangeNumbers", testChangeNumbers},
 	{"UserNumber", testUserNumber},
 	{"ReturnDeleted", testReturnDeleted},
+	{"PurgeFreesNumbers", testPurgeFreesNumbers},
 }
 
 // poolNumber returns a pool number, checked as the service checks it.
@@ -318,5 +319,28 @@ func testReturnDeleted(t *testing.T, s belfry.Store) {
 	}
 	if again, err := s.ReturnDeletedPhoneNumbers(t.Context(), at(100), 10); err != nil || len(again) != 0 {
 		t.Errorf("ReturnDeletedPhoneNumbers again = %v, %v; want none", e164sOf(again), err)
+	}
+}
+
+func testPurgeFreesNumbers(t *testing.T, s belfry.Store) {
+	seedPool(t, s, 1)
+	list := acquire(t, s, awsAccount(1), 1)
+	a := mkAccount(t, s, awsAccount(1), "going")
+	u := mkUser(t, s, a, "ana@example.com")
+	_, err := s.ChangeUserPhoneNumber(t.Context(), awsAccount(1), a.ID, u.ID, list[0], func(u *belfry.User, held, n *belfry.PhoneNumber) error {
+		return belfry.PlanAssociation(u, held, n, list[0], at(60))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteAccount(t.Context(), a.AwsAccountID, a.ID, at(70), func(*belfry.Account, int) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PurgeAccount(t.Context(), a.ID, at(80)); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.PhoneNumber(t.Context(), awsAccount(1), list[0])
+	if err != nil || n.Status != belfry.NumberUnassigned || n.UserID != "" || n.AccountID != "" {
+		t.Errorf("the number of a purged account's user = %+v, %v; want it Unassigned, still the AWS account's", n, err)
 	}
 }
