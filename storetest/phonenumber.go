@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -342,5 +344,51 @@ func testPurgeFreesNumbers(t *testing.T, s belfry.Store) {
 	n, err := s.PhoneNumber(t.Context(), awsAccount(1), list[0])
 	if err != nil || n.Status != belfry.NumberUnassigned || n.UserID != "" || n.AccountID != "" {
 		t.Errorf("the number of a purged account's user = %+v, %v; want it Unassigned, still the AWS account's", n, err)
+	}
+}
+
+// phoneChanges import two numbers, order and acquire them for AWS
+// account 1, give the first to user u, delete the second and return it to
+// the pool, for testAuditEveryChange.
+func phoneChanges(s belfry.Store, u *belfry.User) []auditedChange {
+	first, _ := belfry.PoolNumber("+12065550100", "US", "Local", "Seattle", "WA")
+	second, _ := belfry.PoolNumber("+12065550101", "US", "Local", "Seattle", "WA")
+	o := &belfry.PhoneNumberOrder{ID: newID(), AwsAccountID: awsAccount(1), ProductType: belfry.BusinessCalling,
+		Status: belfry.OrderProcessing, Created: at(1), Updated: at(1),
+		Numbers: []belfry.OrderedNumber{{E164: first.E164, Status: belfry.OrderedProcessing}, {E164: second.E164, Status: belfry.OrderedProcessing}}}
+	return []auditedChange{
+		{"ImportPhoneNumbers", func(ctx context.Context) error {
+			_, err := s.ImportPhoneNumbers(ctx, []*belfry.PhoneNumber{first, second})
+			return err
+		}},
+		{"CreatePhoneNumberOrder", func(ctx context.Context) error {
+			return s.CreatePhoneNumberOrder(ctx, o, &belfry.Job{ID: newID(), Kind: belfry.KindPhoneOrder, Ref: o.ID,
+				Status: belfry.JobQueued, Due: at(1), Created: at(1)})
+		}},
+		{"FillPhoneNumberOrder", func(ctx context.Context) error {
+			_, err := s.FillPhoneNumberOrder(ctx, o.ID, func(o *belfry.PhoneNumberOrder, pool []*belfry.PhoneNumber) []*belfry.PhoneNumber {
+				return belfry.PlanFill(o, pool, at(2))
+			})
+			return err
+		}},
+		{"ChangeUserPhoneNumber", func(ctx context.Context) error {
+			_, err := s.ChangeUserPhoneNumber(ctx, awsAccount(1), u.AccountID, u.ID, first.E164, func(u *belfry.User, held, n *belfry.PhoneNumber) error {
+				return belfry.PlanAssociation(u, held, n, first.E164, at(3))
+			})
+			return err
+		}},
+		{"ChangePhoneNumbers", func(ctx context.Context) error {
+			errs, err := s.ChangePhoneNumbers(ctx, awsAccount(1), []string{second.E164}, func(_ int, n *belfry.PhoneNumber) error {
+				return belfry.PlanNumberDelete(n, second.E164, at(4))
+			})
+			return errors.Join(append(errs, err)...)
+		}},
+		{"ReturnDeletedPhoneNumbers", func(ctx context.Context) error {
+			list, err := s.ReturnDeletedPhoneNumbers(ctx, at(100), 10)
+			if err == nil && len(list) != 1 {
+				err = fmt.Errorf("returned %d numbers; want 1", len(list))
+			}
+			return err
+		}},
 	}
 }
