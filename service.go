@@ -28,6 +28,7 @@ type Store interface {
 	WebhookStore
 	BotStore
 	EventsConfigurationStore
+	PhoneNumberStore
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 	Close() error
@@ -56,6 +57,12 @@ type Service struct {
 	// PutEventsConfiguration refuses a LambdaFunctionArn, naming the
 	// setting that enables it.
 	BotLambda BotLambda
+	// PhoneDelay is how long a phone number order stays Processing, and
+	// a calling-name update in progress, as a carrier would take.
+	PhoneDelay time.Duration
+	// PhoneOrders, when set, is the worker that fills phone number
+	// orders, woken when an order is due at once.
+	PhoneOrders Kicker
 
 	secrets secretCache
 	// webhooks caches the webhooks that posts read (webhookcache.go).

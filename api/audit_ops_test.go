@@ -19,7 +19,7 @@ import (
 // as the audit log names them. The operator API is Belfry's own and has no
 // model to derive them from.
 var operatorWrites = []string{"ClaimDomain", "ReleaseDomain", "RestoreAccount", "CreateAccessKey", "RevokeAccessKey",
-	"CreateWebhook", "RegenerateWebhook", "DeleteWebhook"}
+	"CreateWebhook", "RegenerateWebhook", "DeleteWebhook", "ImportPhoneNumbers"}
 
 // isRead says whether a model operation only reads: by the AWS naming
 // convention, the Get, List and Search operations (SearchAvailablePhoneNumbers)
@@ -90,6 +90,11 @@ type auditedCall struct {
 	call func(ctx context.Context) error
 }
 
+// workerFollowUps run, after the event of the operation they are named by
+// is checked, the work a worker does for it, which the worker records in
+// an event of its own.
+var workerFollowUps = map[string]func(e *env){"CreatePhoneNumberOrder": (*env).fillOrders}
+
 // auditedCalls returns calls of every operation that changes state, in an
 // order in which each succeeds: an account is made, filled, emptied,
 // deleted and restored, and an access key made and revoked. team and
@@ -138,6 +143,7 @@ func auditedCalls(e *env) (calls []auditedCall, team, userID *string) {
 	calls = append(calls, accountCalls(e, team, e.enterprise("directory", "example.net"))...)
 	calls = append(calls, userCalls(e, team, userID)...)
 	calls = append(calls, globalSettingsCalls(e)...)
+	calls = append(calls, phoneCalls(e, team, userID)...)
 	return append(calls, lifecycleCalls(e, team)...), team, userID
 }
 

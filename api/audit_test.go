@@ -72,6 +72,12 @@ func TestAuditRecordsEveryChange(t *testing.T) {
 			t.Errorf("%s's event Time %q (%v), want about %v", c.op, ev.Time, err, start)
 		}
 		last, byOp[c.op] = ev.Seq, ev
+		if then := workerFollowUps[c.op]; then != nil {
+			then(e)
+			if after := e.auditAfter(last); len(after) > 0 {
+				last = after[len(after)-1].Seq
+			}
+		}
 	}
 	if ev := byOp["BatchSuspendUser"]; ev.AccountID != *team || !cmp.Equal(ev.Resources, []string{*user}) {
 		t.Errorf("BatchSuspendUser's event %+v, want account %s and the suspended user %s", ev, *team, *user)

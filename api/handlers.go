@@ -1,9 +1,7 @@
 package api
 
 // chimeHandlers returns the operations Belfry carries out, by their names in
-// the model. Every other operation of the model is routed, answers
-// BadRequest naming it as not yet supported, and is listed in
-// notYetSupported; TestHandlersMatchModel holds the two lists to the model.
+// the model: all of them, as TestHandlersMatchModel checks.
 func chimeHandlers() map[string]handler {
 	return map[string]handler{
 		"CreateAccount":        createAccount,
@@ -56,24 +54,24 @@ func chimeHandlers() map[string]handler {
 		"AssociateSigninDelegateGroupsWithAccount":    associateSigninDelegateGroups,
 		"DisassociateSigninDelegateGroupsFromAccount": disassociateSigninDelegateGroups,
 
-		"GetGlobalSettings":         getGlobalSettings,
-		"UpdateGlobalSettings":      updateGlobalSettings,
-		"GetPhoneNumberSettings":    getPhoneNumberSettings,
-		"UpdatePhoneNumberSettings": updatePhoneNumberSettings,
-		"CreateMeetingDialOut":      createMeetingDialOut,
+		"GetGlobalSettings":                 getGlobalSettings,
+		"UpdateGlobalSettings":              updateGlobalSettings,
+		"GetPhoneNumberSettings":            getPhoneNumberSettings,
+		"UpdatePhoneNumberSettings":         updatePhoneNumberSettings,
+		"CreateMeetingDialOut":              createMeetingDialOut,
+		"SearchAvailablePhoneNumbers":       searchAvailablePhoneNumbers,
+		"ListSupportedPhoneNumberCountries": listSupportedPhoneNumberCountries,
+		"CreatePhoneNumberOrder":            createPhoneNumberOrder,
+		"GetPhoneNumberOrder":               getPhoneNumberOrder,
+		"ListPhoneNumberOrders":             listPhoneNumberOrders,
+		"GetPhoneNumber":                    getPhoneNumber,
+		"ListPhoneNumbers":                  listPhoneNumbers,
+		"UpdatePhoneNumber":                 updatePhoneNumber,
+		"BatchUpdatePhoneNumber":            batchUpdatePhoneNumber,
+		"DeletePhoneNumber":                 deletePhoneNumber,
+		"BatchDeletePhoneNumber":            batchDeletePhoneNumber,
+		"RestorePhoneNumber":                restorePhoneNumber,
+		"AssociatePhoneNumberWithUser":      associatePhoneNumberWithUser,
+		"DisassociatePhoneNumberFromUser":   disassociatePhoneNumberFromUser,
 	}
-}
-
-// notYetSupported lists the operations of the model that Belfry routes but
-// does not carry out yet. Handling one means moving it from here to
-// chimeHandlers.
-var notYetSupported = []string{
-	"AssociatePhoneNumberWithUser", "BatchDeletePhoneNumber",
-	"BatchUpdatePhoneNumber", "CreatePhoneNumberOrder",
-	"DeletePhoneNumber",
-	"DisassociatePhoneNumberFromUser",
-	"GetPhoneNumber", "GetPhoneNumberOrder",
-	"ListPhoneNumberOrders", "ListPhoneNumbers", "ListSupportedPhoneNumberCountries",
-	"RestorePhoneNumber", "SearchAvailablePhoneNumbers",
-	"UpdatePhoneNumber",
 }

@@ -26,13 +26,9 @@ type wireJob struct {
 // still queued (pending or retrying) and those that failed, oldest first,
 // optionally of one kind, status or Chime account.
 func (s *Server) listJobs(c *call) (any, error) {
-	var after int64
-	if t := c.query.Get("next-token"); t != "" {
-		n, err := strconv.ParseInt(t, 10, 64)
-		if err != nil || n < 0 {
-			return nil, badRequest("next-token %q is not valid", t)
-		}
-		after = n
+	after, err := operatorAfter(c)
+	if err != nil {
+		return nil, err
 	}
 	status := c.query.Get("status")
 	statuses, ok := belfry.JobStatusesOf(status)

@@ -39,6 +39,8 @@ func operatorOperation(route string) string {
 		return "RegenerateWebhook"
 	case strings.HasPrefix(route, "DELETE webhooks/"):
 		return "DeleteWebhook"
+	case route == "POST phone-numbers":
+		return "ImportPhoneNumbers"
 	}
 	return route
 }

@@ -61,6 +61,10 @@ func (s *Server) serveOperator(c *call) (int, error) {
 		out, err = s.createWebhook(c)
 	case route == "GET webhooks":
 		out, err = s.listWebhooks(c)
+	case route == "POST phone-numbers":
+		out, err = s.importPhoneNumbers(c)
+	case route == "GET phone-numbers":
+		out, err = s.listPool(c)
 	case strings.HasPrefix(route, "POST webhooks/") && strings.HasSuffix(route, "/regenerate"):
 		out, err = s.regenerateWebhook(c, strings.TrimSuffix(strings.TrimPrefix(route, "POST webhooks/"), "/regenerate"))
 	case strings.HasPrefix(route, "DELETE webhooks/"):
@@ -214,13 +218,9 @@ type wireInvitation struct {
 // with their accept links, so that an operator without a mail server can
 // hand the links out (issue 3).
 func (s *Server) listInvitations(c *call) (any, error) {
-	var after int64
-	if t := c.query.Get("next-token"); t != "" {
-		n, err := strconv.ParseInt(t, 10, 64)
-		if err != nil {
-			return nil, badRequest("next-token %q is not valid", t)
-		}
-		after = n
+	after, err := operatorAfter(c)
+	if err != nil {
+		return nil, err
 	}
 	const size = 500
 	mails, err := s.svc.QueuedMails(c.r.Context(), c.query.Get("account-id"), belfry.Page{After: after, Limit: size + 1})

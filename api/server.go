@@ -154,9 +154,6 @@ func (s *Server) serve(c *call) (int, error) {
 		return 0, err
 	}
 	h := s.handlers[op.Name]
-	if h == nil {
-		return 0, badRequest("%s is not yet supported by Belfry", op.Name)
-	}
 	in, err := validateInput(op, labels, c.query, c.body)
 	if err != nil {
 		return 0, err

@@ -152,7 +152,6 @@ func TestWireErrors(t *testing.T) {
 		{"conflict", "POST", "/accounts/" + f.ent + "/users?operation=create", []byte(`{"Email":"BO@example.com"}`), false, 409, "ConflictException", "Conflict"},
 		{"team rooms", "GET", "/accounts/" + f.team + "/rooms", nil, false, 403, "ForbiddenException", "Forbidden"},
 		{"unsigned", "GET", "/accounts", nil, true, 401, "UnauthorizedClientException", "Unauthorized"},
-		{"not yet supported", "GET", "/phone-numbers", nil, false, 400, "BadRequestException", "BadRequest"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -256,41 +255,6 @@ func TestWireConsoleEndpoint(t *testing.T) {
 	}
 	if name := aws.ToString(got.Account.Name); name != "old" {
 		t.Errorf("Name = %q, want old", name)
-	}
-}
-
-func TestWireNotYetSupported(t *testing.T) {
-	e := newEnv(t)
-	ctx := context.Background()
-	acct := e.enterprise("corp", "example.com")
-	id := aws.String(acct)
-	calls := map[string]func() error{
-		"ListPhoneNumbers": func() error {
-			_, err := e.chime.ListPhoneNumbers(ctx, &chime.ListPhoneNumbersInput{})
-			return err
-		},
-		"AssociatePhoneNumberWithUser": func() error {
-			_, err := e.chime.AssociatePhoneNumberWithUser(ctx, &chime.AssociatePhoneNumberWithUserInput{
-				AccountId: id, UserId: aws.String("u"), E164PhoneNumber: aws.String("+12065550100"),
-			})
-			return err
-		},
-		"ListPhoneNumberOrders": func() error {
-			_, err := e.chime.ListPhoneNumberOrders(ctx, &chime.ListPhoneNumberOrdersInput{})
-			return err
-		},
-		"SearchAvailablePhoneNumbers": func() error {
-			_, err := e.chime.SearchAvailablePhoneNumbers(ctx, &chime.SearchAvailablePhoneNumbersInput{AreaCode: aws.String("206")})
-			return err
-		},
-	}
-	for name, call := range calls {
-		t.Run(name, func(t *testing.T) {
-			br := wantErr[*types.BadRequestException](t, call())
-			if msg := aws.ToString(br.Message); !strings.Contains(msg, name) {
-				t.Errorf("message %q does not name %s", msg, name)
-			}
-		})
 	}
 }
 

@@ -150,6 +150,9 @@ var purgeQueries = []string{
 	`DELETE FROM jobs WHERE account_id = $1`,
 	`DELETE FROM invites WHERE account_id = $1 OR user_id IN (SELECT id FROM users WHERE account_id = $1)`,
 	`DELETE FROM user_settings WHERE user_id IN (SELECT id FROM users WHERE account_id = $1)`,
+	// The account's users' numbers stay with their AWS account, Unassigned.
+	`UPDATE phone_numbers SET status = 'Unassigned', account_id = '', user_id = '', associated = NULL
+		WHERE account_id = $1 AND status = 'Assigned'`,
 	`DELETE FROM users WHERE account_id = $1`,
 	`DELETE FROM account_settings WHERE account_id = $1`,
 	`DELETE FROM retention_settings WHERE account_id = $1`,

@@ -87,6 +87,7 @@ func auditedChanges(t *testing.T, s belfry.Store) []auditedChange {
 	changes = append(changes, signInChanges(s, u)...)
 	changes = append(changes, mailChanges(s, team)...)
 	changes = append(changes, globalSettingsChanges(s)...)
+	changes = append(changes, phoneChanges(s, u)...)
 	return append(changes, lifecycleChanges(s, a, team)...)
 }
 

@@ -61,6 +61,7 @@ func Run(t *testing.T, open func(t *testing.T) belfry.Store) {
 		{"Settings", settingsTests},
 		{"GlobalSettings", globalSettingsTests},
 		{"Audit", auditTests},
+		{"PhoneNumbers", phoneNumberTests},
 	} {
 		t.Run(group.name, func(t *testing.T) {
 			for _, tc := range group.tests {

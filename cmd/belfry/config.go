@@ -43,6 +43,8 @@ type Config struct {
 	JobRetention time.Duration
 	// RetentionInterval is how often message retention sweeps.
 	RetentionInterval time.Duration
+	// OrderDelay is how long a phone number order stays Processing.
+	OrderDelay time.Duration
 
 	// WebhookRate and WebhookBurst limit each incoming webhook's posts.
 	WebhookRate  float64
@@ -168,6 +170,7 @@ func (c *Config) bindServe(fs *flag.FlagSet) {
 	c.bindRetention(fs)
 	c.bindWebhooks(fs)
 	c.bindBotEndpoints(fs)
+	c.bindNumbers(fs)
 	fs.StringVar(&c.LogLevel, "log-level", env("BELFRY_LOG_LEVEL", "info"), "log level: debug, info (logs every request), warn or error (BELFRY_LOG_LEVEL)")
 }
 

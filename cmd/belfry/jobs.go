@@ -21,7 +21,7 @@ func jobsCommand(ctx context.Context, args []string) error {
 	var cfg Config
 	fs := flag.NewFlagSet("belfry jobs list", flag.ContinueOnError)
 	cfg.bind(fs)
-	kind := fs.String("kind", "", "list only jobs of this kind (mail, retention)")
+	kind := fs.String("kind", "", "list only jobs of this kind (mail, signin, retention, phone-order)")
 	failed := fs.Bool("failed", false, "list only the jobs that failed for good")
 	status := fs.String("status", "", "list jobs in this state; the default, open, is those queued and those that failed")
 	account := fs.String("account-id", "", "list only this Chime account's jobs")

@@ -9,6 +9,7 @@
 //	belfry accounts restore ACCOUNT_ID                 bring back an account deleted less than 90 days ago
 //	belfry audit [--since T] [--account ID] [--limit N] print the audit log as JSON lines
 //	belfry backup FILE                                 back the SQLite database up to FILE while the server runs
+//	belfry numbers import FILE.csv                     add phone numbers to the pool
 //
 // Configuration comes from flags and BELFRY_* environment variables; see the
 // README's configuration table.
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string) error {
 		return webhooksCommand(ctx, args)
 	case "backup":
 		return backupCommand(ctx, args)
+	case "numbers":
+		return numbersCommand(ctx, args)
 	case "help":
 		fmt.Print(usage)
 		return nil
@@ -88,4 +91,6 @@ const usage = `usage:
   belfry webhooks regenerate ACCOUNT_ID WEBHOOK_ID    give a webhook a new URL and print it
   belfry webhooks delete ACCOUNT_ID WEBHOOK_ID        delete a webhook
   belfry backup FILE                                  copy the SQLite database to FILE, consistently, while the server runs
+  belfry numbers import FILE.csv                      add phone numbers to the pool (E164,Country,Type,City,State)
+  belfry numbers list                                 list the pool of phone numbers and who holds each
 `

@@ -101,6 +101,8 @@ func purgeRound(ctx context.Context, svc *belfry.Service, jobRetention time.Dura
 		{svc.CancelStaleJobs, "cancelling stale jobs failed; trying again later", "cancelled stale jobs"},
 		{func(ctx context.Context) (int, error) { return svc.PruneJobs(ctx, jobRetention) },
 			"deleting old jobs failed; trying again later", "deleted jobs that ended long ago"},
+		{svc.ReturnDeletedPhoneNumbers, "returning deleted phone numbers to the pool failed; trying again later",
+			"returned phone numbers deleted 7 days ago to the pool"},
 	} {
 		n, err := step.run(ctx)
 		switch {

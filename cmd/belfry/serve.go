@@ -117,6 +117,7 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 	}
 	s.background = append(s.background, purgeWorker(svc, cfg.PurgeInterval, cfg.JobRetention, log))
 	s.setUpRetention(svc, log)
+	s.setUpNumbers(svc, log)
 	chime := api.New(api.Config{Service: svc, Root: root, Logger: log})
 	pages := console.New(console.Config{
 		Service: svc, SessionKey: sessionKey(root), Secure: strings.HasPrefix(cfg.PublicURL, "https:"), Logger: log, Root: root,
