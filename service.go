@@ -27,6 +27,7 @@ type Store interface {
 	WebhookStore
 	BotStore
 	EventsConfigurationStore
+	BotDeliveryStore
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 	Close() error
@@ -51,6 +52,9 @@ type Service struct {
 	// BotEndpoints, when set, reaches bots' HTTPS endpoints; without it
 	// PutEventsConfiguration refuses them.
 	BotEndpoints BotEndpoints
+	// BotEvents, when set, is told when bot events are queued, so that
+	// they are delivered at once.
+	BotEvents Kicker
 
 	secrets secretCache
 	// webhooks caches the webhooks that posts read (webhookcache.go).

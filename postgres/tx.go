@@ -38,6 +38,7 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
 			return err
 		}
 		var b batch
+		queueOutbox(ctx, &b)
 		record(&b, ev, seq)
 		if err := b.send(ctx, tx); err != nil {
 			return err
@@ -53,6 +54,7 @@ func (s *Store) change(ctx context.Context, query string, args []any, read func(
 	return s.attempts(ctx, func(ev *belfry.AuditEvent, seq *int64) error {
 		var b batch
 		b.queue(query, args, read)
+		queueOutbox(ctx, &b)
 		record(&b, ev, seq)
 		return b.read(s.pool.SendBatch(ctx, &b.b))
 	})
@@ -145,6 +147,7 @@ func (s *Store) twoStep(ctx context.Context, first func() *batch, decide func() 
 		if err != nil {
 			return rollback(ctx, conn, err)
 		}
+		queueOutbox(ctx, then)
 		record(then, ev, seq)
 		then.queue("COMMIT", nil, committed)
 		if err := then.read(conn.SendBatch(ctx, &then.b)); err != nil {

@@ -35,6 +35,7 @@ var readOnly = map[string]string{
 	"UserSettings":        "reads a user's settings",
 	"Jobs":                "reads jobs of the queue",
 	"AuditEvents":         "reads the audit log",
+	"BotDeliveries":       "reads a bot's delivery log",
 	"Ping":                "asks the database whether it answers",
 	"Close":               "ends the store's connections and leaves the data as it was",
 }
