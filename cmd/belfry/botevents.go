@@ -3,11 +3,14 @@ package main
 import (
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/belfryhq/belfry"
 	"github.com/belfryhq/belfry/botevent"
+	"github.com/belfryhq/belfry/queue"
 )
 
 // bindBotEndpoints registers the flags that say which bot endpoints
@@ -27,13 +30,39 @@ func (c *Config) bindBotEndpoints(fs *flag.FlagSet) {
 		"PEM file of certificates trusted for bots' endpoints besides the system's roots (BELFRY_CA_FILE)")
 }
 
-// setUpBotEndpoints gives svc the client that verifies bots' endpoints; a
-// CA file that cannot be read stops start-up.
-func setUpBotEndpoints(svc *belfry.Service, cfg *Config) error {
-	client, err := botevent.New(botevent.Config{CAFile: cfg.CAFile, AllowHTTP: cfg.AllowHTTPEndpoints})
+// setUpBots gives svc the client that verifies bots' endpoints, and the
+// server the worker that delivers bots' events through it; a CA file that
+// cannot be read stops start-up.
+func (s *server) setUpBots(svc *belfry.Service, log *slog.Logger) error {
+	client, err := botevent.New(botevent.Config{CAFile: s.cfg.CAFile, AllowHTTP: s.cfg.AllowHTTPEndpoints})
 	if err != nil {
 		return err
 	}
 	svc.BotEndpoints = client
+	d := botevent.NewDeliverer(svc, client, botevent.DelivererConfig{})
+	w := queue.New(belfry.KindBotEvent, d, d, botQueueConfig(log))
+	svc.BotEvents = w
+	s.background = append(s.background, w.Run)
 	return nil
+}
+
+// botQueueConfig is the schedule of bot events (DECISIONS.md, bots):
+// Chime's, a retry after 200 ms and another after 400 ms, then, beyond
+// Chime, twice as long each time up to 10 minutes between attempts, for
+// up to 24 hours. A Mention expires with its ShortLived URL, 2 minutes
+// after it was posted, and is dropped then (its job's Expires). Many
+// runners, since an attempt mostly waits on the network; each endpoint
+// has few of them (botevent.DefaultPerEndpoint).
+func botQueueConfig(log *slog.Logger) queue.Config {
+	return queue.Config{
+		Concurrency: 32,
+		Lease:       time.Minute,
+		RunTimeout:  10 * time.Second,
+		RetryFirst:  200 * time.Millisecond,
+		RetryMax:    10 * time.Minute,
+		MaxAge:      belfry.BotEventMaxAge,
+		Permanent:   botevent.Refused,
+		Answered:    botevent.Answered,
+		Logger:      log,
+	}
 }
