@@ -170,9 +170,11 @@ type BotDeliveryStore interface {
 
 // BotDeliveries returns a page of the delivery log of a bot of an
 // Enterprise account, oldest attempt first, for operators and the
-// administrators' console: NotFound when the account has no such bot.
+// administrators' console: NotFound when the account has no such bot. As
+// for webhooks, the account is found by its ID alone: its callers have
+// checked their right to it.
 func (s *Service) BotDeliveries(ctx context.Context, accountID, botID string, p Page) ([]*BotDelivery, error) {
-	a, err := s.enterprise(ctx, accountID)
+	a, err := s.webhookAccount(ctx, accountID)
 	if err != nil {
 		return nil, err
 	}

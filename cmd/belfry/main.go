@@ -58,6 +58,8 @@ func run(ctx context.Context, args []string) error {
 		return auditCommand(ctx, args)
 	case "webhooks":
 		return webhooksCommand(ctx, args)
+	case "bots":
+		return botsCommand(ctx, args)
 	case "help":
 		fmt.Print(usage)
 		return nil
@@ -84,4 +86,5 @@ const usage = `usage:
   belfry webhooks list ACCOUNT_ID ROOM_ID             list a room's webhooks
   belfry webhooks regenerate ACCOUNT_ID WEBHOOK_ID    give a webhook a new URL and print it
   belfry webhooks delete ACCOUNT_ID WEBHOOK_ID        delete a webhook
+  belfry bots deliveries ACCOUNT_ID BOT_ID            list each attempt at delivering a bot's events
 `
