@@ -30,6 +30,14 @@ const (
 	BotEventMaxAge     = 24 * time.Hour
 )
 
+// The retry schedule of bot events: Chime's first two retries, after
+// BotRetryFirst and twice that, then, beyond Chime, twice as long each
+// time up to BotRetryMax between attempts, until BotEventMaxAge.
+const (
+	BotRetryFirst = 200 * time.Millisecond
+	BotRetryMax   = 10 * time.Minute
+)
+
 // BotEvent is one event for a bot, as its job keeps it. The reply URL it
 // carries is not kept: it is derived again at each attempt from these
 // fields and the server key, so that the store holds nothing that posts
@@ -88,6 +96,12 @@ type outboxKey struct{}
 // when its cause is; a change that fails writes none.
 func WithOutbox(ctx context.Context, jobs func() []*Job) context.Context {
 	return context.WithValue(ctx, outboxKey{}, jobs)
+}
+
+// HasOutbox reports whether ctx carries jobs for its change (WithOutbox).
+func HasOutbox(ctx context.Context) bool {
+	_, ok := ctx.Value(outboxKey{}).(func() []*Job)
+	return ok
 }
 
 // OutboxJobs returns the jobs that the change ctx carries calls for; the
