@@ -56,13 +56,16 @@ func (s *server) setUpBots(svc *belfry.Service, log *slog.Logger) error {
 func botQueueConfig(log *slog.Logger) queue.Config {
 	return queue.Config{
 		Concurrency: 32,
-		Lease:       time.Minute,
-		RunTimeout:  10 * time.Second,
-		RetryFirst:  belfry.BotRetryFirst,
-		RetryMax:    belfry.BotRetryMax,
-		MaxAge:      belfry.BotEventMaxAge,
-		Permanent:   botevent.Refused,
-		Answered:    botevent.Answered,
-		Logger:      log,
+		// An attempt takes at most the 2 s answer timeout and two reads;
+		// a short lease lets another replica, or this one restarted, take
+		// over an attempt cut by a crash within seconds.
+		Lease:      12 * time.Second,
+		RunTimeout: 3 * time.Second,
+		RetryFirst: belfry.BotRetryFirst,
+		RetryMax:   belfry.BotRetryMax,
+		MaxAge:     belfry.BotEventMaxAge,
+		Permanent:  botevent.Refused,
+		Answered:   botevent.Answered,
+		Logger:     log,
 	}
 }
