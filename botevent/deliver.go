@@ -77,8 +77,9 @@ type Deliverer struct {
 	perEndpoint int
 	now         func() time.Time
 
-	mu       sync.Mutex
-	inFlight map[string]int
+	mu sync.Mutex
+	// gates holds one gate per endpoint ever reached: a few per bot.
+	gates map[string]*gate
 	// attempts holds each attempt's log entry from Run until FinishJob
 	// writes it with the outcome.
 	attempts sync.Map
@@ -99,7 +100,7 @@ func NewDeliverer(svc *belfry.Service, client *Client, cfg DelivererConfig) *Del
 		cfg.PerEndpoint = DefaultPerEndpoint
 	}
 	return &Deliverer{svc: svc, client: client, timeout: cfg.AnswerTimeout, perEndpoint: cfg.PerEndpoint,
-		now: time.Now, inFlight: make(map[string]int)}
+		now: time.Now, gates: make(map[string]*gate)}
 }
 
 // refusal is an outcome no retry changes: the event is not to be
@@ -158,7 +159,7 @@ func (d *Deliverer) attempt(ctx context.Context, j *belfry.Job, rec *belfry.BotD
 	if _, err := d.client.CheckURL(endpoint); err != nil {
 		return &refusal{errors.New(belfry.ErrorMessage(err))}
 	}
-	if !d.take(endpoint) {
+	if !d.take(ctx, endpoint) {
 		return errBusy
 	}
 	defer d.give(endpoint)
@@ -179,23 +180,63 @@ func (d *Deliverer) attempt(ctx context.Context, j *belfry.Job, rec *belfry.BotD
 	return &refusal{fmt.Errorf("the endpoint refused the event with status %d", status)}
 }
 
-// take reserves one of endpoint's places in flight, if one is free.
-func (d *Deliverer) take(endpoint string) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.inFlight[endpoint] >= d.perEndpoint {
-		return false
-	}
-	d.inFlight[endpoint]++
-	return true
+// maxWaitingShare bounds the attempts waiting for one endpoint, as a
+// multiple of its places in flight.
+const maxWaitingShare = 3
+
+// gate bounds the events in flight to one endpoint: slots holds a token
+// for each, and waiting counts the attempts waiting for a slot.
+type gate struct {
+	slots   chan struct{}
+	waiting int
 }
 
+// take reserves one of endpoint's places in flight, waiting for one up to
+// the answer timeout, which a healthy endpoint frees in milliseconds. At
+// most maxWaitingShare times as many attempts wait as the endpoint has
+// places, so that a slow endpoint holds a bounded share of the worker's
+// runners; the others, and those that wait in vain, are retried as busy.
+func (d *Deliverer) take(ctx context.Context, endpoint string) bool {
+	d.mu.Lock()
+	g := d.gates[endpoint]
+	if g == nil {
+		g = &gate{slots: make(chan struct{}, d.perEndpoint)}
+		d.gates[endpoint] = g
+	}
+	select {
+	case g.slots <- struct{}{}:
+		d.mu.Unlock()
+		return true
+	default:
+	}
+	if g.waiting >= maxWaitingShare*d.perEndpoint {
+		d.mu.Unlock()
+		return false
+	}
+	g.waiting++
+	d.mu.Unlock()
+	defer func() {
+		d.mu.Lock()
+		g.waiting--
+		d.mu.Unlock()
+	}()
+	t := time.NewTimer(d.timeout)
+	defer t.Stop()
+	select {
+	case g.slots <- struct{}{}:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return false
+}
+
+// give frees the place take reserved.
 func (d *Deliverer) give(endpoint string) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.inFlight[endpoint]--; d.inFlight[endpoint] <= 0 {
-		delete(d.inFlight, endpoint)
-	}
+	g := d.gates[endpoint]
+	d.mu.Unlock()
+	<-g.slots
 }
 
 // ClaimJobs claims bot event jobs for the worker.

@@ -55,7 +55,7 @@ func (s *server) setUpBots(svc *belfry.Service, log *slog.Logger) error {
 // has few of them (botevent.DefaultPerEndpoint).
 func botQueueConfig(log *slog.Logger) queue.Config {
 	return queue.Config{
-		Concurrency: 32,
+		Concurrency: 64,
 		// An attempt takes at most the 2 s answer timeout and two reads;
 		// a short lease lets another replica, or this one restarted, take
 		// over an attempt cut by a crash within seconds.
