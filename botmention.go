@@ -1,6 +1,7 @@
 package belfry
 
 import (
+	"cmp"
 	"context"
 	"strings"
 )
@@ -69,12 +70,14 @@ func (s *Service) postMessage(ctx context.Context, m *Message) error {
 	}
 	var jobs []*Job
 	var disabled []*Bot
+	// A webhook has no address; its name says who posted.
+	sender := cmp.Or(m.Sender.Email, m.Sender.Name)
 	for _, b := range bots {
 		if b.Disabled {
 			disabled = append(disabled, b)
 			continue
 		}
-		jobs = append(jobs, s.botEventJob(BotMention, m.AccountID, b.ID, m.RoomID, m.Sender.Email, m.Content, m.Created))
+		jobs = append(jobs, s.botEventJob(BotMention, m.AccountID, b.ID, m.RoomID, sender, m.Content, m.Created))
 	}
 	if len(jobs) > 0 {
 		ctx = WithOutbox(ctx, func() []*Job { return jobs })
