@@ -9,11 +9,13 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -143,6 +145,7 @@ func newBotEnv(t *testing.T) *botEnv {
 	w := queue.New(belfry.KindBotEvent, d, d, queue.Config{
 		Concurrency: 4, Poll: 50 * time.Millisecond, RetryFirst: belfry.BotRetryFirst, RetryMax: belfry.BotRetryMax,
 		MaxAge: belfry.BotEventMaxAge, Permanent: botevent.Refused, Answered: botevent.Answered,
+		Logger: slog.New(slog.DiscardHandler),
 	})
 	e.svc.BotEvents = w
 	ctx, cancel := context.WithCancel(context.Background())
@@ -375,6 +378,10 @@ func TestBotEventsOutlastADownEndpoint(t *testing.T) {
 	if ev := be.bot.next(t); ev.EventType != "Mention" || *ev.Message != "@Build fresh" {
 		t.Errorf("event = %+v; want the fresh Mention only: the stale one was dropped", ev)
 	}
+	// The bot heard the events before their outcomes were recorded.
+	waitJobs(t, be, func(log []*belfry.BotDelivery) bool {
+		return slices.ContainsFunc(log, func(d *belfry.BotDelivery) bool { return d.Type == belfry.BotInvite && d.Status == 200 })
+	})
 	log, _ := be.svc.BotDeliveries(context.Background(), be.acct, be.botID, belfry.Page{})
 	var invites []*belfry.BotDelivery
 	for _, d := range log {
