@@ -507,3 +507,27 @@ func TestBotEventsOfBatchAndRoomDeletion(t *testing.T) {
 		t.Errorf("done jobs = %d; want the Invite and the Remove only", len(jobs))
 	}
 }
+
+// TestBotReplyRateLimited checks that a bot's reply URL shares the
+// incoming webhooks' limit: past its burst, 429 with Retry-After.
+func TestBotReplyRateLimited(t *testing.T) {
+	be := newBotEnv(t)
+	if _, err := be.join(be.acct, be.room, be.botID, ""); err != nil {
+		t.Fatal(err)
+	}
+	persistent := be.bot.next(t).InboundHttpsEndpoint.Url
+	strict := httptest.NewServer(webhook.New(webhook.Config{Service: be.svc, Rate: 0.001, Burst: 1}))
+	defer strict.Close()
+	url := strings.Replace(persistent, be.hooks.URL, strict.URL, 1)
+	if status, answer := reply(t, url, "first"); status != 200 {
+		t.Fatalf("first reply = %d %s; want 200", status, answer)
+	}
+	resp, err := http.Post(url, "application/json", strings.NewReader(`{"Content":"second"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("second reply = %d, Retry-After %q; want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+}
