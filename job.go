@@ -138,6 +138,9 @@ type JobOutcome struct {
 type JobEffect struct {
 	// Invite, when set, records what became of an invitation's e-mail.
 	Invite *InviteEmailOutcome
+	// BotDelivery, when set, is the attempt the outcome ends, for the
+	// delivery log; it is written whatever the outcome, a retry included.
+	BotDelivery *BotDelivery
 }
 
 // InviteEmailOutcome records the fate of invite InviteID's e-mail:
@@ -190,7 +193,8 @@ type JobStore interface {
 	// FinishJob records the outcome of an attempt at job id and its
 	// effect, in one transaction: done or failed (the job ends, its
 	// secret scrubbed) or queued again for Next (one more attempt, the
-	// reason kept, the lease released). NotFound if there is no such job.
+	// reason kept, the lease released). A retry writes only the effect's
+	// BotDelivery. NotFound if there is no such job.
 	FinishJob(ctx context.Context, id string, o JobOutcome) error
 	// Jobs returns the jobs with these IDs, in no particular order.
 	Jobs(ctx context.Context, ids []string) ([]*Job, error)
@@ -202,8 +206,10 @@ type JobStore interface {
 	// or of a deleted account. It returns how many it cancelled.
 	CancelStaleJobs(ctx context.Context, now time.Time) (int, error)
 	// PruneJobs deletes up to n of the jobs that ended (done, failed or
-	// cancelled) before cutoff, the first made first, and returns how many
-	// it deleted.
+	// cancelled) before cutoff, the first made first, and up to n of the
+	// bot delivery log's attempts made before cutoff, and returns the
+	// larger of the two counts, so that a caller prunes until both are
+	// done.
 	PruneJobs(ctx context.Context, cutoff time.Time, n int) (int, error)
 }
 
@@ -280,3 +286,7 @@ func (s *Service) PruneJobs(ctx context.Context, retention time.Duration) (int, 
 		}
 	}
 }
+
+// Kicker is told when jobs of its kind are queued, so that it runs them at
+// once rather than at its next poll; *queue.Worker is one.
+type Kicker interface{ Kick() }

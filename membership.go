@@ -91,9 +91,17 @@ func (s *Service) CreateRoomMembership(ctx context.Context, accountID, roomID, m
 		Updated:   s.now(),
 	}
 	AuditNote(ctx, r.AccountID, "added member "+memberID+" to room "+r.Name+" as "+string(m.Role), r.ID, memberID)
+	var jobs []*Job
+	ctx = WithOutbox(ctx, func() []*Job {
+		// A bot hears of the room it joins (Invite), in the transaction
+		// that adds it.
+		jobs = s.membershipEvents(BotInvite, r.AccountID, s.eventSender(ctx, r.AccountID), m.Updated, []*Membership{m})
+		return jobs
+	})
 	if err := s.Store.CreateMembership(ctx, r.AccountID, m); err != nil {
 		return nil, err
 	}
+	s.kickBots(jobs)
 	return m, nil
 }
 
@@ -177,9 +185,14 @@ func (s *Service) DeleteRoomMembership(ctx context.Context, accountID, roomID, m
 		return err
 	}
 	AuditNote(ctx, r.AccountID, "removed member "+memberID+" from room "+r.Name, r.ID, memberID)
-	if err := s.Store.DeleteMembership(ctx, r.AccountID, r.ID, memberID); err != nil {
+	jobs, err := s.removeEvents(ctx, r, memberID)
+	if err != nil {
 		return err
 	}
+	if err := s.Store.DeleteMembership(WithOutbox(ctx, func() []*Job { return jobs }), r.AccountID, r.ID, memberID); err != nil {
+		return err
+	}
+	s.kickBots(jobs)
 	s.standingChanged(ctx, r.AccountID, Thread{RoomID: r.ID}, memberID)
 	return nil
 }

@@ -89,9 +89,24 @@ func (s *Service) BatchCreateRoomMembership(ctx context.Context, accountID, room
 	}
 	items := s.membershipItems(ctx, r, reqs, s.now())
 	AuditNote(ctx, r.AccountID, fmt.Sprintf("added members to room %s (%d asked)", r.Name, len(reqs)), r.ID)
+	var jobs []*Job
+	ctx = WithOutbox(ctx, func() []*Job {
+		var added []*Membership
+		for _, it := range items {
+			if it.Err == nil {
+				added = append(added, it.Membership)
+			}
+		}
+		if len(added) == 0 {
+			return nil
+		}
+		jobs = s.membershipEvents(BotInvite, r.AccountID, s.eventSender(ctx, r.AccountID), added[0].Updated, added)
+		return jobs
+	})
 	if err := s.Store.CreateMemberships(ctx, r.AccountID, r.ID, items); err != nil {
 		return nil, err
 	}
+	s.kickBots(jobs)
 	failed := []MemberError{}
 	for _, it := range items {
 		if it.Err != nil {

@@ -183,10 +183,9 @@ func (s *Service) post(ctx context.Context, accountID string, t Thread, userID, 
 		Sender:  Sender{ID: u.ID, Type: MemberUser, Name: u.DisplayName, Email: u.Email},
 		Content: content, Created: s.now(),
 	}
-	if err := s.Store.PostMessage(ctx, m); err != nil {
+	if err := s.postMessage(ctx, m); err != nil {
 		return nil, err
 	}
-	s.publish(ctx, Event{Kind: EventPosted, AccountID: m.AccountID, Thread: t, MessageID: m.ID, Seq: m.Seq})
 	return m, nil
 }
 
@@ -211,11 +210,9 @@ func (s *Service) PostWebhookMessage(ctx context.Context, id, token, content str
 		Sender:  Sender{ID: w.ID, Type: MemberWebhook, Name: w.Name + " (Webhook)"},
 		Content: content, Created: s.now(),
 	}
-	if err := s.Store.PostMessage(ctx, m); err != nil {
+	if err := s.postMessage(ctx, m); err != nil {
 		return nil, err
 	}
-	// Open pages of the room hear of it as of any other post.
-	s.publish(ctx, Event{Kind: EventPosted, AccountID: m.AccountID, Thread: m.Thread(), MessageID: m.ID, Seq: m.Seq})
 	return m, nil
 }
 

@@ -6,9 +6,6 @@ import (
 	"time"
 )
 
-// Kicker is a worker that can be told that work is due.
-type Kicker interface{ Kick() }
-
 // GetPhoneNumber returns a number of the caller's AWS account's inventory;
 // id is the number as the wire names it (PhoneNumberID).
 func (s *Service) GetPhoneNumber(ctx context.Context, id string) (*PhoneNumber, error) {

@@ -181,9 +181,14 @@ func (s *Service) DeleteRoom(ctx context.Context, accountID, roomID string) erro
 		return err
 	}
 	AuditNote(ctx, r.AccountID, "deleted room "+r.Name, r.ID)
-	if err := s.Store.DeleteRoom(ctx, r.AccountID, r.ID); err != nil {
+	jobs, err := s.removeEvents(ctx, r, "")
+	if err != nil {
 		return err
 	}
+	if err := s.Store.DeleteRoom(WithOutbox(ctx, func() []*Job { return jobs }), r.AccountID, r.ID); err != nil {
+		return err
+	}
+	s.kickBots(jobs)
 	s.standingChanged(ctx, r.AccountID, Thread{RoomID: r.ID}, "")
 	return nil
 }

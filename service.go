@@ -29,6 +29,7 @@ type Store interface {
 	BotStore
 	EventsConfigurationStore
 	PhoneNumberStore
+	BotDeliveryStore
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 	Close() error
@@ -63,6 +64,9 @@ type Service struct {
 	// PhoneOrders, when set, is the worker that fills phone number
 	// orders, woken when an order is due at once.
 	PhoneOrders Kicker
+	// BotEvents, when set, is told when bot events are queued, so that
+	// they are delivered at once.
+	BotEvents Kicker
 
 	secrets secretCache
 	// webhooks caches the webhooks that posts read (webhookcache.go).

@@ -54,6 +54,8 @@ func (s *Server) serveOperator(c *call) (int, error) {
 		out, err = s.listAudit(c)
 	case route == "GET jobs":
 		out, err = s.listJobs(c)
+	case route == "GET bot-deliveries":
+		out, err = s.listBotDeliveries(c)
 	case route == "GET messages":
 		out, err = s.exportMessages(c)
 	case route == "POST webhooks":

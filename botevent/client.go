@@ -69,6 +69,8 @@ func New(cfg Config) (*Client, error) {
 	transport := &http.Transport{
 		DialContext:     dialer.DialContext,
 		TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
+		// Events to one bot come in bursts; keep connections to reuse.
+		MaxIdleConnsPerHost: 64,
 		// No proxy: the dialer must see the bot's own addresses.
 		Proxy: nil,
 	}

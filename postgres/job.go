@@ -101,7 +101,14 @@ func (s *Store) ClaimJobs(ctx context.Context, kind belfry.JobKind, holder strin
 // FinishJob records the outcome of an attempt at job id, and its effect.
 func (s *Store) FinishJob(ctx context.Context, id string, o belfry.JobOutcome) error {
 	if o.Status == belfry.JobQueued {
-		return s.change(ctx, retryJobQuery, []any{id, ts(o.Next), o.Reason}, affected("queued job %s not found", id))
+		query, args := retryJobQuery, []any{id, ts(o.Next), o.Reason}
+		if d := o.Effect.BotDelivery; d != nil {
+			// The attempt is logged in the statement that queues the
+			// retry, and only when it does.
+			query = `WITH r AS (` + retryJobQuery + ` RETURNING 1) ` + insertBotDeliveryAfter
+			args = append(args, botDeliveryArgs(d)...)
+		}
+		return s.change(ctx, query, args, affected("queued job %s not found", id))
 	}
 	tried := 0
 	if o.Status == belfry.JobFailed {
@@ -121,6 +128,11 @@ func (s *Store) FinishJob(ctx context.Context, id string, o belfry.JobOutcome) e
 
 // applyEffect writes what a job's outcome changes beyond the job.
 func applyEffect(ctx context.Context, tx pgx.Tx, e belfry.JobEffect) error {
+	if d := e.BotDelivery; d != nil {
+		if _, err := tx.Exec(ctx, insertBotDeliveryQuery, botDeliveryArgs(d)...); err != nil {
+			return internal(err)
+		}
+	}
 	if e.Invite == nil {
 		return nil
 	}
@@ -161,17 +173,21 @@ func (s *Store) CancelStaleJobs(ctx context.Context, now time.Time) (int, error)
 // jobs in the order they were made: the oldest, which are the ones to go,
 // come first, so a batch reads little more than what it deletes. SKIP
 // LOCKED leaves a job another replica is pruning to that replica.
-const pruneJobsQuery = `DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs
-	WHERE status IN ('Done', 'Failed', 'Cancelled') AND finished < $1 ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)`
+// The bot delivery log's attempts made before $1 go with them, up to $2
+// of them too; the statement answers the larger of the two counts.
+const pruneJobsQuery = `WITH j AS (DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs
+	WHERE status IN ('Done', 'Failed', 'Cancelled') AND finished < $1 ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
+	RETURNING 1),
+	d AS (DELETE FROM bot_deliveries WHERE seq IN (SELECT seq FROM bot_deliveries WHERE at < $1 ORDER BY at
+	LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1)
+	SELECT greatest((SELECT count(*) FROM j), (SELECT count(*) FROM d))`
 
 // PruneJobs deletes up to n jobs that ended before cutoff, in one round
 // trip.
 func (s *Store) PruneJobs(ctx context.Context, cutoff time.Time, n int) (int, error) {
 	var deleted int64
 	err := s.change(ctx, pruneJobsQuery, []any{ts(cutoff), n}, func(r pgx.BatchResults) error {
-		tag, err := r.Exec()
-		deleted = tag.RowsAffected()
-		return internal(err)
+		return internal(r.QueryRow().Scan(&deleted))
 	})
 	return int(deleted), err
 }

@@ -38,6 +38,7 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
 			return err
 		}
 		var b batch
+		queueOutbox(ctx, &b)
 		record(&b, ev, seq)
 		if err := b.send(ctx, tx); err != nil {
 			return err
@@ -50,6 +51,16 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // carries, in one round trip: pgx sends them as a batch, which PostgreSQL
 // runs as one implicit transaction. read reads the statement's result.
 func (s *Store) change(ctx context.Context, query string, args []any, read func(pgx.BatchResults) error) error {
+	if belfry.HasOutbox(ctx) {
+		// The change's jobs are to be written only if read finds that the
+		// statement did what it should (a row deleted), so read must see
+		// its result before the commit: one explicit transaction.
+		return s.write(ctx, func(tx pgx.Tx) error {
+			var b batch
+			b.queue(query, args, read)
+			return b.send(ctx, tx)
+		})
+	}
 	return s.attempts(ctx, func(ev *belfry.AuditEvent, seq *int64) error {
 		var b batch
 		b.queue(query, args, read)
@@ -145,6 +156,7 @@ func (s *Store) twoStep(ctx context.Context, first func() *batch, decide func() 
 		if err != nil {
 			return rollback(ctx, conn, err)
 		}
+		queueOutbox(ctx, then)
 		record(then, ev, seq)
 		then.queue("COMMIT", nil, committed)
 		if err := then.read(conn.SendBatch(ctx, &then.b)); err != nil {

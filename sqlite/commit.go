@@ -199,6 +199,9 @@ func (s *Store) apply(tx *sql.Tx, p *pending, sp *savepoints) error {
 	}
 	err := p.fn(tx)
 	if err == nil {
+		err = s.writeOutbox(p.ctx, tx)
+	}
+	if err == nil {
 		p.ev, p.seq, err = s.recordAudit(p.ctx, tx)
 	}
 	switch {

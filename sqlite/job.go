@@ -103,7 +103,10 @@ func (s *Store) FinishJob(ctx context.Context, id string, o belfry.JobOutcome) e
 		if o.Status == belfry.JobQueued {
 			res, err = tx.ExecContext(ctx, retryJobQuery, sql.Named("id", id), sql.Named("next", o.Next.UnixMicro()),
 				sql.Named("reason", o.Reason))
-			return affected(res, err, "queued job %s not found", id)
+			if err := affected(res, err, "queued job %s not found", id); err != nil {
+				return err
+			}
+			return insertBotDelivery(ctx, tx, o.Effect.BotDelivery)
 		}
 		tried := 0
 		if o.Status == belfry.JobFailed {
@@ -120,8 +123,8 @@ func (s *Store) FinishJob(ctx context.Context, id string, o belfry.JobOutcome) e
 
 // applyEffect writes what a job's outcome changes beyond the job.
 func applyEffect(ctx context.Context, tx *sql.Tx, e belfry.JobEffect) error {
-	if e.Invite == nil {
-		return nil
+	if err := insertBotDelivery(ctx, tx, e.BotDelivery); err != nil || e.Invite == nil {
+		return err
 	}
 	if e.Invite.Email == belfry.EmailSent {
 		_, err := tx.ExecContext(ctx, `UPDATE invites SET email_status = 'Sent' WHERE id = ?`, e.Invite.InviteID)
@@ -184,7 +187,15 @@ func (s *Store) PruneJobs(ctx context.Context, cutoff time.Time, n int) (int, er
 		if err != nil {
 			return internal(err)
 		}
-		deleted, err = res.RowsAffected()
+		if deleted, err = res.RowsAffected(); err != nil {
+			return internal(err)
+		}
+		res, err = tx.ExecContext(ctx, pruneBotDeliveriesQuery, sql.Named("cutoff", cutoff.UnixMicro()), sql.Named("n", n))
+		if err != nil {
+			return internal(err)
+		}
+		attempts, err := res.RowsAffected()
+		deleted = max(deleted, attempts)
 		return internal(err)
 	})
 	return int(deleted), err

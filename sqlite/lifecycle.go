@@ -160,6 +160,7 @@ var purgeQueries = []string{
 	`DELETE FROM retention_settings WHERE account_id = ?1`,
 	`DELETE FROM bot_events WHERE bot_id IN (SELECT id FROM bots WHERE account_id = ?1)`,
 	`DELETE FROM bots WHERE account_id = ?1`,
+	`DELETE FROM bot_deliveries WHERE account_id = ?1`,
 	`DELETE FROM domains WHERE account_id = ?1`,
 	`DELETE FROM accounts WHERE id = ?1`,
 }

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) belfry.Store) {
 		{"Messages", messageTests},
 		{"Webhooks", webhookTests},
 		{"Bots", botTests},
+		{"BotDeliveries", botDeliveryTests},
 		{"SignIns", signInTests},
 		{"Retention", retentionTests},
 		{"Keys", keyTests},

@@ -1,6 +1,9 @@
 // Package webhook serves incoming webhooks: POST
 // /incomingwebhooks/ID?token=TOKEN posts a message into the webhook's room
-// (chime-behaviour.md §3.7, DECISIONS.md "Incoming webhooks"). It is a wire
+// (chime-behaviour.md §3.7, DECISIONS.md "Incoming webhooks"), and bots'
+// replies: POST /incomingwebhooks/bots/ACCOUNT/BOT/ROOM?token=TOKEN, the
+// InboundHttpsEndpoint URL of a bot's event, posts as the bot
+// (chime-behaviour.md §3.4), with the same limits. It is a wire
 // of its own, neither the Chime API (no SigV4, no AWS error shape) nor the
 // members' pages (no session, no CSRF), so it lives in its own package.
 package webhook
@@ -87,13 +90,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, status, http.StatusText(status), msg)
 		return
 	}
-	m, err := s.svc.PostWebhookMessage(r.Context(), id, r.URL.Query().Get("token"), content)
+	m, err := s.post(r, id, content)
 	if err != nil {
 		s.fail(w, r, id, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(struct{ MessageId, RoomId string }{m.ID, m.RoomID})
+}
+
+// post posts content through the URL whose path after Prefix is id: a
+// webhook's, or a bot's reply URL for a room (belfry.BotReplyPrefix,
+// ACCOUNT/BOT/ROOM), which the InboundHttpsEndpoint of the bot's events
+// carries.
+func (s *Server) post(r *http.Request, id, content string) (*belfry.Message, error) {
+	token := r.URL.Query().Get("token")
+	rest, bot := strings.CutPrefix(r.URL.Path, belfry.BotReplyPrefix)
+	if !bot {
+		return s.svc.PostWebhookMessage(r.Context(), id, token, content)
+	}
+	parts := strings.Split(rest, "/")
+	if len(parts) != 3 {
+		return nil, belfry.Errorf(belfry.NotFound, "a bot's URL is %sACCOUNT/BOT/ROOM?token=TOKEN, as its events carry it", belfry.BotReplyPrefix)
+	}
+	return s.svc.PostBotReply(r.Context(), parts[0], parts[1], parts[2], token, content)
 }
 
 // readContent reads the message from the body: a JSON object whatever the

@@ -13,6 +13,12 @@
 // sizes, to show that both stay flat under sustained writes.
 //
 //	go run ./cmd/belfry-bench -only soak [-soak 3m] [-soak-every 10s]
+//
+// The bots scenario, also only when named, measures bot event delivery
+// (bots.go): mention-to-delivery latency, deliveries a second the outbox
+// sustains, and posting latency with a bot down or slow.
+//
+//	go run ./cmd/belfry-bench -only bots [-bots-rate 100] [-bots-posts 1000]
 package main
 
 import (
@@ -31,13 +37,16 @@ import (
 func main() {
 	duration := flag.Duration("duration", 10*time.Second, "how long each scenario runs")
 	clients := flag.Int("clients", 32, "concurrent clients")
-	only := flag.String("only", "", "comma-separated scenarios to run (default all but soak): floor, CreateUser, InviteUsers50, InviteUsers50+smtp, InviteUsers50+slowsmtp, InviteUsers50+downsmtp, CreateRoomMembership, ListUsers1k, ListUsers100k, webhookfloor, Webhook, soak, live")
+	only := flag.String("only", "", "comma-separated scenarios to run (default all but soak): floor, CreateUser, InviteUsers50, InviteUsers50+smtp, InviteUsers50+slowsmtp, InviteUsers50+downsmtp, CreateRoomMembership, ListUsers1k, ListUsers100k, webhookfloor, Webhook, soak, live, bots")
 	soakFor := flag.Duration("soak", 3*time.Minute, "how long the soak scenario runs")
 	soakEvery := flag.Duration("soak-every", 10*time.Second, "how often the soak scenario prints a line")
 	listUsers := flag.Int("list-users", 100_000, "users in the large account for ListUsers100k")
 	lv := &live{}
 	flag.IntVar(&lv.streams, "live-streams", 1000, "live streams the live scenario holds open on one room")
 	flag.IntVar(&lv.posts, "live-posts", 100, "webhook posts the live scenario sends, ten a second")
+	bt := &bots{}
+	flag.IntVar(&bt.rate, "bots-rate", 100, "mentions a second the bots scenario posts")
+	flag.IntVar(&bt.posts, "bots-posts", 1000, "posts in each part of the bots scenario")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	db := new(database)
 	flag.StringVar(&db.url, "database-url", "", "run Belfry on this PostgreSQL database, in a fresh schema dropped afterwards (default SQLite in a temporary directory)")
@@ -57,14 +66,14 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	sk := &soak{duration: *soakFor, every: *soakEvery, clients: *clients, sqlite: !db.postgres()}
-	if err := run(*duration, *clients, *only, *listUsers, db, sk, lv); err != nil {
+	if err := run(*duration, *clients, *only, *listUsers, db, sk, lv, bt); err != nil {
 		fmt.Fprintln(os.Stderr, "belfry-bench:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(duration time.Duration, clients int, only string, listUsers int, db *database, sk *soak, lv *live) error {
+func run(duration time.Duration, clients int, only string, listUsers int, db *database, sk *soak, lv *live, bt *bots) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "belfry-bench-")
 	if err != nil {
@@ -100,6 +109,11 @@ func run(duration time.Duration, clients int, only string, listUsers int, db *da
 	}
 	if strings.Contains(","+only+",", ",live,") {
 		if err := lv.run(ctx, b); err != nil {
+			return err
+		}
+	}
+	if strings.Contains(","+only+",", ",bots,") {
+		if err := bt.run(ctx, b); err != nil {
 			return err
 		}
 	}

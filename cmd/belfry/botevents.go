@@ -4,12 +4,15 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/belfryhq/belfry"
 	"github.com/belfryhq/belfry/botevent"
+	"github.com/belfryhq/belfry/queue"
 )
 
 // bindBotEndpoints registers the flags that say where bots' events may
@@ -43,10 +46,23 @@ func (c *Config) envBool(name string) bool {
 	return b
 }
 
-// setUpBotEndpoints gives svc the client that verifies bots' endpoints
-// and, when Lambda delivery is on, the one that invokes their functions;
-// a CA file that cannot be read, or a Lambda endpoint that is no URL,
-// stops start-up.
+// setUpBots gives svc what reaches bots (setUpBotEndpoints), and the
+// server the worker that delivers bots' events through it.
+func (s *server) setUpBots(svc *belfry.Service, log *slog.Logger) error {
+	if err := setUpBotEndpoints(svc, s.cfg); err != nil {
+		return err
+	}
+	d := botevent.NewDeliverer(svc, svc.BotEndpoints.(*botevent.Client), botevent.DelivererConfig{})
+	w := queue.New(belfry.KindBotEvent, d, d, botQueueConfig(log))
+	svc.BotEvents = w
+	s.background = append(s.background, w.Run)
+	return nil
+}
+
+// setUpBotEndpoints gives svc the client that verifies and posts to bots'
+// endpoints and, when Lambda delivery is on, the one that invokes their
+// functions; a CA file that cannot be read, or a Lambda endpoint that is
+// no URL, stops start-up.
 func setUpBotEndpoints(svc *belfry.Service, cfg *Config) error {
 	client, err := botevent.New(botevent.Config{CAFile: cfg.CAFile, AllowHTTP: cfg.AllowHTTPEndpoints})
 	if err != nil {
@@ -66,4 +82,28 @@ func setUpBotEndpoints(svc *belfry.Service, cfg *Config) error {
 	}
 	svc.BotLambda = l
 	return nil
+}
+
+// botQueueConfig is the schedule of bot events (DECISIONS.md, bots):
+// Chime's, a retry after 200 ms and another after 400 ms, then, beyond
+// Chime, twice as long each time up to 10 minutes between attempts, for
+// up to 24 hours. A Mention expires with its ShortLived URL, 2 minutes
+// after it was posted, and is dropped then (its job's Expires). Many
+// runners, since an attempt mostly waits on the network; each endpoint
+// has few of them (botevent.DefaultPerEndpoint).
+func botQueueConfig(log *slog.Logger) queue.Config {
+	return queue.Config{
+		Concurrency: 64,
+		// An attempt takes at most the 2 s answer timeout and two reads;
+		// a short lease lets another replica, or this one restarted, take
+		// over an attempt cut by a crash within seconds.
+		Lease:      12 * time.Second,
+		RunTimeout: 3 * time.Second,
+		RetryFirst: belfry.BotRetryFirst,
+		RetryMax:   belfry.BotRetryMax,
+		MaxAge:     belfry.BotEventMaxAge,
+		Permanent:  botevent.Refused,
+		Answered:   botevent.Answered,
+		Logger:     log,
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,9 +49,10 @@ func TestCAFileMustHoldCertificates(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("not a certificate"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	err := setUpBotEndpoints(&belfry.Service{}, &Config{CAFile: bad})
+	s := &server{cfg: &Config{CAFile: bad}}
+	err := s.setUpBots(&belfry.Service{}, slog.New(slog.DiscardHandler))
 	if err == nil || !strings.Contains(err.Error(), bad) {
-		t.Errorf("setUpBotEndpoints(bad CA file) = %v; want an error naming it", err)
+		t.Errorf("setUpBots(bad CA file) = %v; want an error naming it", err)
 	}
 }
 

@@ -64,6 +64,8 @@ func run(ctx context.Context, args []string) error {
 		return backupCommand(ctx, args)
 	case "numbers":
 		return numbersCommand(ctx, args)
+	case "bots":
+		return botsCommand(ctx, args)
 	case "help":
 		fmt.Print(usage)
 		return nil
@@ -93,4 +95,5 @@ const usage = `usage:
   belfry backup FILE                                  copy the SQLite database to FILE, consistently, while the server runs
   belfry numbers import FILE.csv                      add phone numbers to the pool (E164,Country,Type,City,State)
   belfry numbers list                                 list the pool of phone numbers and who holds each
+  belfry bots deliveries ACCOUNT_ID BOT_ID            list each attempt at delivering a bot's events
 `

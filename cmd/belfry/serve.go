@@ -105,7 +105,7 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 	// AWS error shape.
 	s := &server{cfg: cfg, store: store, ln: api.Listener(ln, log), log: log}
 	s.setUpEvents(svc, log)
-	if err := setUpBotEndpoints(svc, cfg); err != nil {
+	if err := s.setUpBots(svc, log); err != nil {
 		store.Close()
 		ln.Close()
 		return nil, err
