@@ -36,6 +36,8 @@ type Server struct {
 	log      *slog.Logger
 	handlers map[string]handler
 	bufs     sync.Pool
+	// throttler, when set, limits each access key's request rate.
+	throttler Throttle
 }
 
 // Config is what a Server needs.
@@ -47,6 +49,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Now tells the time for signature checks; nil means time.Now.
 	Now func() time.Time
+	// Throttle, when set, limits each access key's rate of Chime API
+	// requests (throttle.go); nil means no limit.
+	Throttle Throttle
 }
 
 // New returns a Server.
@@ -56,6 +61,8 @@ func New(cfg Config) *Server {
 		keys:   newKeyring(cfg.Service, cfg.Root),
 		router: newRouter(operations),
 		log:    cfg.Logger,
+
+		throttler: cfg.Throttle,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -151,6 +158,9 @@ func (s *Server) serve(c *call) (int, error) {
 	buf := s.bufs.Get().(*bytes.Buffer)
 	defer s.putBuf(buf)
 	if err := s.authenticate(c, buf); err != nil {
+		return 0, err
+	}
+	if err := s.throttle(c); err != nil {
 		return 0, err
 	}
 	h := s.handlers[op.Name]

@@ -62,7 +62,7 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := errors.Join(cfg.checkPublicURL(), cfg.checkWebhooks()); err != nil {
+	if err := errors.Join(cfg.checkPublicURL(), cfg.checkWebhooks(), cfg.checkThrottle()); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
@@ -117,7 +117,7 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 	}
 	s.background = append(s.background, purgeWorker(svc, cfg.PurgeInterval, cfg.JobRetention, log))
 	s.setUpRetention(svc, log)
-	chime := api.New(api.Config{Service: svc, Root: root, Logger: log})
+	chime := api.New(api.Config{Service: svc, Root: root, Logger: log, Throttle: newThrottle(cfg, store, log)})
 	pages := console.New(console.Config{
 		Service: svc, SessionKey: sessionKey(root), Secure: strings.HasPrefix(cfg.PublicURL, "https:"), Logger: log,
 	})
