@@ -20,6 +20,7 @@ type Store interface {
 	RetentionStore
 	KeyStore
 	JobStore
+	JobStatsStore
 	LifecycleStore
 	SettingsStore
 	AuditStore

@@ -38,6 +38,8 @@ type Server struct {
 	bufs     sync.Pool
 	// throttler, when set, limits each access key's request rate.
 	throttler Throttle
+	// observe, when set, hears of every request answered (metrics).
+	observe func(operation string, status int, took time.Duration)
 }
 
 // Config is what a Server needs.
@@ -52,6 +54,9 @@ type Config struct {
 	// Throttle, when set, limits each access key's rate of Chime API
 	// requests (throttle.go); nil means no limit.
 	Throttle Throttle
+	// Observe, when set, hears of every request answered: its operation
+	// (observedOperation), status and duration, for the metrics.
+	Observe func(operation string, status int, took time.Duration)
 }
 
 // New returns a Server.
@@ -63,6 +68,7 @@ func New(cfg Config) *Server {
 		log:    cfg.Logger,
 
 		throttler: cfg.Throttle,
+		observe:   cfg.Observe,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -242,6 +248,9 @@ func (s *Server) writeOutput(c *call, code int, out any) int {
 }
 
 func (s *Server) logCall(c *call, status int, start time.Time, err error) {
+	if s.observe != nil {
+		s.observe(observedOperation(c), status, time.Since(start))
+	}
 	level := slog.LevelInfo
 	attrs := make([]slog.Attr, 0, 8)
 	attrs = append(attrs, slog.String("request_id", c.id), slog.Int("status", status),

@@ -76,6 +76,7 @@ var jobTests = []test{
 	{"FinishUnknown", testJobFinishUnknown},
 	{"RetryEndedJob", testJobRetryEnded},
 	{"Prune", testJobPrune},
+	{"Stats", testJobStats},
 }
 
 // testJobList checks that an operator's listing filters by kind, status

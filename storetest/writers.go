@@ -36,6 +36,11 @@ var readOnly = map[string]string{
 	"Jobs":                "reads jobs of the queue",
 	"AuditEvents":         "reads the audit log",
 	"Ping":                "asks the database whether it answers",
+	"JobStats":            "reads the job queue's figures for the metrics",
+	"PoolStats":           "reads the SQLite connection pools' figures",
+	"PoolStat":            "reads the PostgreSQL connection pool's figures",
+	"ObserveWrites":       "sets the function that hears how long writes take; no data",
+	"TakeTokens":          "takes tokens from an access key's rate bucket: throttling, no Chime state",
 	"Close":               "ends the store's connections and leaves the data as it was",
 }
 

@@ -54,6 +54,9 @@ type Config struct {
 	RateLimit float64
 	RateBurst int
 
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string
+
 	// CAFile and AllowHTTPEndpoints say which bot endpoints are trusted.
 	CAFile             string
 	AllowHTTPEndpoints bool
@@ -202,6 +205,7 @@ func (c *Config) bindServe(fs *flag.FlagSet) {
 	c.bindRetention(fs)
 	c.bindWebhooks(fs)
 	c.bindThrottle(fs)
+	c.bindMetrics(fs)
 	c.bindBotEndpoints(fs)
 	fs.StringVar(&c.LogLevel, "log-level", env("BELFRY_LOG_LEVEL", "info"), "log level: debug, info (logs every request), warn or error (BELFRY_LOG_LEVEL)")
 }

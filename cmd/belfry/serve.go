@@ -117,13 +117,15 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 	}
 	s.background = append(s.background, purgeWorker(svc, cfg.PurgeInterval, cfg.JobRetention, log))
 	s.setUpRetention(svc, log)
-	chime := api.New(api.Config{Service: svc, Root: root, Logger: log, Throttle: newThrottle(cfg, store, log)})
 	pages := console.New(console.Config{
 		Service: svc, SessionKey: sessionKey(root), Secure: strings.HasPrefix(cfg.PublicURL, "https:"), Logger: log,
 	})
+	m := newMetrics(cfg, svc, store, pages.LiveStreams, log)
+	chime := api.New(api.Config{Service: svc, Root: root, Logger: log, Throttle: newThrottle(cfg, store, log),
+		Observe: m.ObserveRequest})
 	hooks := webhook.New(webhook.Config{Service: svc, Rate: cfg.WebhookRate, Burst: cfg.WebhookBurst, Logger: log})
 	s.http = &http.Server{
-		Handler:           front(chime, pages, hooks),
+		Handler:           withMetrics(m, front(chime, pages, hooks)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,

@@ -165,6 +165,18 @@ func TestReplicasThrottle(t *testing.T) {
 	if got > exact+leases+1 || got < burst+perSecond*(elapsed.Seconds()-0.2)-leases {
 		t.Errorf("admitted %v; want within %d of %.0f", got, leases, exact)
 	}
+	// Each replica's /metrics counts its own 429s and reads the pgx pool.
+	throttled := 0.0
+	for i, p := range ps {
+		status, samples := p.scrape("")
+		throttled += samples[`belfry_api_requests_total{operation="ListAccounts",status="429"}`]
+		if _, ok := samples[`belfry_db_connections{pool="postgres",state="idle"}`]; status != 200 || !ok {
+			t.Errorf("replica %d's /metrics: %d, without the postgres pool's connections", i, status)
+		}
+	}
+	if int(throttled) != counts["throttled"] {
+		t.Errorf("the replicas' metrics count %v requests answered 429; the clients got %d", throttled, counts["throttled"])
+	}
 }
 
 func TestRateLimitConfig(t *testing.T) {

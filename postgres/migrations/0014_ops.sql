@@ -13,3 +13,7 @@ CREATE UNLOGGED TABLE rate_buckets (
 	taken         integer NOT NULL,
 	updated       timestamptz NOT NULL
 );
+
+-- The failed jobs of each kind, which the /metrics endpoint counts at every
+-- scrape without reading the done ones (belfry.JobStatsStore).
+CREATE INDEX jobs_failed ON jobs (kind) WHERE status = 'Failed';
