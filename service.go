@@ -21,6 +21,7 @@ type Store interface {
 	KeyStore
 	JobStore
 	JobStatsStore
+	ResetStore
 	LifecycleStore
 	SettingsStore
 	AuditStore

@@ -40,6 +40,8 @@ type Server struct {
 	throttler Throttle
 	// observe, when set, hears of every request answered (metrics).
 	observe func(operation string, status int, took time.Duration)
+	// test is the test API's state, when it is on (testapi.go).
+	test *testAPI
 }
 
 // Config is what a Server needs.
@@ -57,6 +59,9 @@ type Config struct {
 	// Observe, when set, hears of every request answered: its operation
 	// (observedOperation), status and duration, for the metrics.
 	Observe func(operation string, status int, took time.Duration)
+	// TestAPI turns on the developers' test API under /_belfry/test/
+	// (testapi.go): reset, fault injection, recent requests.
+	TestAPI bool
 }
 
 // New returns a Server.
@@ -69,6 +74,9 @@ func New(cfg Config) *Server {
 
 		throttler: cfg.Throttle,
 		observe:   cfg.Observe,
+	}
+	if cfg.TestAPI {
+		s.test = newTestAPI()
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -169,6 +177,9 @@ func (s *Server) serve(c *call) (int, error) {
 	if err := s.throttle(c); err != nil {
 		return 0, err
 	}
+	if err := s.test.inject(c); err != nil {
+		return 0, err
+	}
 	h := s.handlers[op.Name]
 	if h == nil {
 		return 0, badRequest("%s is not yet supported by Belfry", op.Name)
@@ -251,6 +262,7 @@ func (s *Server) logCall(c *call, status int, start time.Time, err error) {
 	if s.observe != nil {
 		s.observe(observedOperation(c), status, time.Since(start))
 	}
+	s.test.record(c, status, start)
 	level := slog.LevelInfo
 	attrs := make([]slog.Attr, 0, 8)
 	attrs = append(attrs, slog.String("request_id", c.id), slog.Int("status", status),

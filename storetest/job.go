@@ -77,6 +77,7 @@ var jobTests = []test{
 	{"RetryEndedJob", testJobRetryEnded},
 	{"Prune", testJobPrune},
 	{"Stats", testJobStats},
+	{"Reset", testReset},
 }
 
 // testJobList checks that an operator's listing filters by kind, status

@@ -44,6 +44,12 @@ var readOnly = map[string]string{
 	"Close":               "ends the store's connections and leaves the data as it was",
 }
 
+// auditedElsewhere lists the writers that testAuditEveryChange cannot
+// call in its sequence, with the test that checks their audit instead.
+var auditedElsewhere = map[string]string{
+	"ResetChime": "testReset: it empties the audit log that the sequence is compared with",
+}
+
 // isReader says whether the store method name only reads.
 func isReader(name string) bool {
 	_, ok := readOnly[name]
@@ -75,7 +81,7 @@ func wantEveryWriter(t *testing.T, s belfry.Store, changes []auditedChange) {
 		}
 	}
 	for _, name := range writers(s) {
-		if !called[name] {
+		if _, ok := auditedElsewhere[name]; !called[name] && !ok {
 			t.Errorf("%T.%s changes state but testAuditEveryChange does not call it: add a change that does,"+
 				" or list it in readOnly if it only reads", s, name)
 		}

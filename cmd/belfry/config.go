@@ -56,6 +56,8 @@ type Config struct {
 
 	// MetricsToken, when set, is the bearer token /metrics asks for.
 	MetricsToken string
+	// TestAPI is BELFRY_TEST_API: false, true or force (testapi.go).
+	TestAPI string
 
 	// CAFile and AllowHTTPEndpoints say which bot endpoints are trusted.
 	CAFile             string
@@ -206,6 +208,7 @@ func (c *Config) bindServe(fs *flag.FlagSet) {
 	c.bindWebhooks(fs)
 	c.bindThrottle(fs)
 	c.bindMetrics(fs)
+	c.bindTestAPI(fs)
 	c.bindBotEndpoints(fs)
 	fs.StringVar(&c.LogLevel, "log-level", env("BELFRY_LOG_LEVEL", "info"), "log level: debug, info (logs every request), warn or error (BELFRY_LOG_LEVEL)")
 }

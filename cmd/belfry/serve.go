@@ -71,6 +71,13 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 	if err := cfg.checkDatabase(); err != nil {
 		return nil, err
 	}
+	testAPI, err := cfg.testAPI()
+	if err != nil {
+		return nil, err
+	}
+	if testAPI {
+		log.Warn("the test API is on (BELFRY_TEST_API): the root key can reset every Chime resource and inject faults")
+	}
 	root, fresh, err := cfg.rootKey(true)
 	if err != nil {
 		return nil, err
@@ -122,7 +129,7 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 	})
 	m := newMetrics(cfg, svc, store, pages.LiveStreams, log)
 	chime := api.New(api.Config{Service: svc, Root: root, Logger: log, Throttle: newThrottle(cfg, store, log),
-		Observe: m.ObserveRequest})
+		Observe: m.ObserveRequest, TestAPI: testAPI})
 	hooks := webhook.New(webhook.Config{Service: svc, Rate: cfg.WebhookRate, Burst: cfg.WebhookBurst, Logger: log})
 	s.http = &http.Server{
 		Handler:           withMetrics(m, front(chime, pages, hooks)),
