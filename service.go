@@ -20,6 +20,8 @@ type Store interface {
 	RetentionStore
 	KeyStore
 	JobStore
+	JobStatsStore
+	ResetStore
 	LifecycleStore
 	SettingsStore
 	GlobalSettingsStore

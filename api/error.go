@@ -38,6 +38,9 @@ type errorBody struct {
 // unexpected error becomes a 500 with a safe message, its cause logged.
 func writeError(w http.ResponseWriter, op *operation, err error) int {
 	err = unavailable(err)
+	if t := (*throttled)(nil); errors.As(err, &t) {
+		return writeThrottled(w, t, belfry.ErrorMessage(err))
+	}
 	kind := belfry.ErrorKind(err)
 	ex := exceptionOf[kind]
 	if op != nil && kind != belfry.Internal && !slices.Contains(op.Errors, ex.Type) &&

@@ -60,15 +60,23 @@ func openSQLite(t *testing.T) belfry.Store {
 // newEnvOn is newEnv over the given store.
 func newEnvOn(t *testing.T, store belfry.Store) *env {
 	t.Helper()
+	return newEnvWith(t, store, api.Config{})
+}
+
+// newEnvWith is newEnv over the given store, with cfg's settings; its
+// Service, Root and Logger are filled in.
+func newEnvWith(t *testing.T, store belfry.Store, cfg api.Config) *env {
+	t.Helper()
 	svc := &belfry.Service{Store: store}
 	root := belfry.NewAccessKey("111122223333", "root", time.Now())
-	var log *slog.Logger
 	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
+	cfg.Service, cfg.Root = svc, root
+	log := cfg.Logger
 	// The listener is Belfry's own, as cmd/belfry serves on it, so that
 	// net/http's answers to requests it cannot parse have the AWS shape.
-	srv := httptest.NewUnstartedServer(api.New(api.Config{Service: svc, Root: root, Logger: log}))
+	srv := httptest.NewUnstartedServer(api.New(cfg))
 	srv.Listener = api.Listener(srv.Listener, log)
 	srv.Start()
 	t.Cleanup(srv.Close)

@@ -41,6 +41,9 @@ func (s *Server) serveOperator(c *call) (int, error) {
 		err  error
 	)
 	switch {
+	case strings.HasPrefix(route, c.r.Method+" "+testPrefix):
+		sub, _ := testRoute(route)
+		code, out, err = s.serveTest(c, sub)
 	case route == "POST domains":
 		out, err = s.claimDomain(c)
 	case route == "POST keys":

@@ -36,6 +36,12 @@ type Server struct {
 	log      *slog.Logger
 	handlers map[string]handler
 	bufs     sync.Pool
+	// throttler, when set, limits each access key's request rate.
+	throttler Throttle
+	// observe, when set, hears of every request answered (metrics).
+	observe func(operation string, status int, took time.Duration)
+	// test is the test API's state, when it is on (testapi.go).
+	test *testAPI
 }
 
 // Config is what a Server needs.
@@ -47,6 +53,15 @@ type Config struct {
 	Logger *slog.Logger
 	// Now tells the time for signature checks; nil means time.Now.
 	Now func() time.Time
+	// Throttle, when set, limits each access key's rate of Chime API
+	// requests (throttle.go); nil means no limit.
+	Throttle Throttle
+	// Observe, when set, hears of every request answered: its operation
+	// (observedOperation), status and duration, for the metrics.
+	Observe func(operation string, status int, took time.Duration)
+	// TestAPI turns on the developers' test API under /_belfry/test/
+	// (testapi.go): reset, fault injection, recent requests.
+	TestAPI bool
 }
 
 // New returns a Server.
@@ -56,6 +71,12 @@ func New(cfg Config) *Server {
 		keys:   newKeyring(cfg.Service, cfg.Root),
 		router: newRouter(operations),
 		log:    cfg.Logger,
+
+		throttler: cfg.Throttle,
+		observe:   cfg.Observe,
+	}
+	if cfg.TestAPI {
+		s.test = newTestAPI()
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -153,6 +174,12 @@ func (s *Server) serve(c *call) (int, error) {
 	if err := s.authenticate(c, buf); err != nil {
 		return 0, err
 	}
+	if err := s.throttle(c); err != nil {
+		return 0, err
+	}
+	if err := s.test.inject(c); err != nil {
+		return 0, err
+	}
 	h := s.handlers[op.Name]
 	in, err := validateInput(op, labels, c.query, c.body)
 	if err != nil {
@@ -229,6 +256,10 @@ func (s *Server) writeOutput(c *call, code int, out any) int {
 }
 
 func (s *Server) logCall(c *call, status int, start time.Time, err error) {
+	if s.observe != nil {
+		s.observe(observedOperation(c), status, time.Since(start))
+	}
+	s.test.record(c, status, start)
 	level := slog.LevelInfo
 	attrs := make([]slog.Attr, 0, 8)
 	attrs = append(attrs, slog.String("request_id", c.id), slog.Int("status", status),

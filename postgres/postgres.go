@@ -19,6 +19,7 @@ import (
 
 	"github.com/belfryhq/belfry"
 	"github.com/belfryhq/belfry/internal/readiness"
+	"github.com/belfryhq/belfry/internal/writetime"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -30,6 +31,8 @@ type Store struct {
 	pool *pgxpool.Pool
 	// ready tracks whether writes work, for Ping (see ready.go).
 	ready readiness.Writes
+	// observer hears how long each change took (metrics.go).
+	observer writetime.Observer
 }
 
 // Open connects to the database at url (postgres://user@host:port/db?...,

@@ -77,6 +77,7 @@ func (s *Store) change(ctx context.Context, query string, args []any, read func(
 // connections (SQLSTATE class 53), comes back as Unavailable, which clients
 // retry.
 func (s *Store) attempts(ctx context.Context, attempt func(ev *belfry.AuditEvent, seq *int64) error) error {
+	defer s.observer.Since(time.Now())
 	ev := belfry.AuditFrom(ctx)
 	if ev != nil && ev.Seq != 0 {
 		ev = nil // recorded by an earlier change of the same request

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/belfryhq/belfry"
 )
@@ -134,6 +135,7 @@ func (s *Store) gather(group []*pending, busy bool) ([]*pending, bool) {
 // full disk, as an Unavailable error (see readiness.Writes.Unavailable).
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	p := &pending{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	defer s.observer.Since(time.Now())
 	if err := s.c.enqueue(ctx, p); err != nil {
 		return err
 	}

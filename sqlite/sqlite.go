@@ -17,6 +17,7 @@ import (
 
 	"github.com/belfryhq/belfry"
 	"github.com/belfryhq/belfry/internal/readiness"
+	"github.com/belfryhq/belfry/internal/writetime"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -35,6 +36,8 @@ type Store struct {
 	ck checkpointer
 	// ready tracks whether writes work, for Ping (see ready.go).
 	ready readiness.Writes
+	// observer hears how long each write took (metrics.go).
+	observer writetime.Observer
 }
 
 // Open opens the SQLite database at path, creating the file if there is none,

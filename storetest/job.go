@@ -76,6 +76,8 @@ var jobTests = []test{
 	{"FinishUnknown", testJobFinishUnknown},
 	{"RetryEndedJob", testJobRetryEnded},
 	{"Prune", testJobPrune},
+	{"Stats", testJobStats},
+	{"Reset", testReset},
 }
 
 // testJobList checks that an operator's listing filters by kind, status

@@ -44,7 +44,18 @@ var readOnly = map[string]string{
 	"AvailableNumberKinds": "reads the countries and types of the pool's free numbers",
 	"AuditEvents":          "reads the audit log",
 	"Ping":                 "asks the database whether it answers",
+	"JobStats":             "reads the job queue's figures for the metrics",
+	"PoolStats":            "reads the SQLite connection pools' figures",
+	"PoolStat":             "reads the PostgreSQL connection pool's figures",
+	"ObserveWrites":        "sets the function that hears how long writes take; no data",
+	"TakeTokens":           "takes tokens from an access key's rate bucket: throttling, no Chime state",
 	"Close":                "ends the store's connections and leaves the data as it was",
+}
+
+// auditedElsewhere lists the writers that testAuditEveryChange cannot
+// call in its sequence, with the test that checks their audit instead.
+var auditedElsewhere = map[string]string{
+	"ResetChime": "testReset: it empties the audit log that the sequence is compared with",
 }
 
 // isReader says whether the store method name only reads.
@@ -78,7 +89,7 @@ func wantEveryWriter(t *testing.T, s belfry.Store, changes []auditedChange) {
 		}
 	}
 	for _, name := range writers(s) {
-		if !called[name] {
+		if _, ok := auditedElsewhere[name]; !called[name] && !ok {
 			t.Errorf("%T.%s changes state but testAuditEveryChange does not call it: add a change that does,"+
 				" or list it in readOnly if it only reads", s, name)
 		}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,6 +50,16 @@ type Config struct {
 	// WebhookRate and WebhookBurst limit each incoming webhook's posts.
 	WebhookRate  float64
 	WebhookBurst int
+
+	// RateLimit and RateBurst limit each access key's API requests; a
+	// RateLimit of 0 is no limit, a RateBurst of 0 twice the rate.
+	RateLimit float64
+	RateBurst int
+
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string
+	// TestAPI is BELFRY_TEST_API: false, true or force (testapi.go).
+	TestAPI string
 
 	// CAFile and AllowHTTPEndpoints say which bot endpoints are trusted.
 	CAFile             string
@@ -96,6 +107,38 @@ func (c *Config) envDuration(name string, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// envRate reads a rate from the environment into *v when set: a number
+// from lowest up to a million, where lowest may be excluded (above). A
+// value out of range is remembered, with what it should be, so that
+// start-up fails with it.
+func (c *Config) envRate(name string, v *float64, lowest float64, above bool, want string) {
+	s := os.Getenv(name)
+	if s == "" {
+		return
+	}
+	r, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(r >= lowest) || (above && r == lowest) || r > 1e6 {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not %s", name, s, want))
+		return
+	}
+	*v = r
+}
+
+// envCount reads a whole number of at least 1 from the environment into
+// *v when set, remembering a value that is not one.
+func (c *Config) envCount(name string, v *int, what string) {
+	s := os.Getenv(name)
+	if s == "" {
+		return
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not a whole number of %s of at least 1", name, s, what))
+		return
+	}
+	*v = n
 }
 
 // bind registers the flags that every command shares.
@@ -169,6 +212,9 @@ func (c *Config) bindServe(fs *flag.FlagSet) {
 	c.bindPurge(fs)
 	c.bindRetention(fs)
 	c.bindWebhooks(fs)
+	c.bindThrottle(fs)
+	c.bindMetrics(fs)
+	c.bindTestAPI(fs)
 	c.bindBotEndpoints(fs)
 	c.bindNumbers(fs)
 	fs.StringVar(&c.LogLevel, "log-level", env("BELFRY_LOG_LEVEL", "info"), "log level: debug, info (logs every request), warn or error (BELFRY_LOG_LEVEL)")

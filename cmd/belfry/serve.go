@@ -62,7 +62,7 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := errors.Join(cfg.checkPublicURL(), cfg.checkWebhooks()); err != nil {
+	if err := errors.Join(cfg.checkPublicURL(), cfg.checkWebhooks(), cfg.checkThrottle()); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
@@ -70,6 +70,13 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 	}
 	if err := cfg.checkDatabase(); err != nil {
 		return nil, err
+	}
+	testAPI, err := cfg.testAPI()
+	if err != nil {
+		return nil, err
+	}
+	if testAPI {
+		log.Warn("the test API is on (BELFRY_TEST_API): the root key can reset every Chime resource and inject faults")
 	}
 	root, fresh, err := cfg.rootKey(true)
 	if err != nil {
@@ -118,13 +125,15 @@ func newServer(ctx context.Context, cfg *Config) (*server, error) {
 	s.background = append(s.background, purgeWorker(svc, cfg.PurgeInterval, cfg.JobRetention, log))
 	s.setUpRetention(svc, log)
 	s.setUpNumbers(svc, log)
-	chime := api.New(api.Config{Service: svc, Root: root, Logger: log})
 	pages := console.New(console.Config{
 		Service: svc, SessionKey: sessionKey(root), Secure: strings.HasPrefix(cfg.PublicURL, "https:"), Logger: log, Root: root,
 	})
+	m := newMetrics(cfg, svc, store, pages.LiveStreams, log)
+	chime := api.New(api.Config{Service: svc, Root: root, Logger: log, Throttle: newThrottle(cfg, store, log),
+		Observe: m.ObserveRequest, TestAPI: testAPI})
 	hooks := webhook.New(webhook.Config{Service: svc, Rate: cfg.WebhookRate, Burst: cfg.WebhookBurst, Logger: log})
 	s.http = &http.Server{
-		Handler:           front(chime, pages, hooks),
+		Handler:           withMetrics(m, front(chime, pages, hooks)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"strconv"
 
 	"github.com/belfryhq/belfry/webhook"
 )
@@ -23,23 +22,9 @@ const webhooksUsage = `usage:
 // second each webhook may make, and how many at once.
 func (c *Config) bindWebhooks(fs *flag.FlagSet) {
 	c.WebhookRate = webhook.DefaultRate
-	if v := os.Getenv("BELFRY_WEBHOOK_RATE"); v != "" {
-		r, err := strconv.ParseFloat(v, 64)
-		if err != nil || !(r > 0) || r > 1e6 {
-			c.envErrs = append(c.envErrs, fmt.Errorf("BELFRY_WEBHOOK_RATE=%q is not a positive number of posts a second, such as 1 or 0.5", v))
-		} else {
-			c.WebhookRate = r
-		}
-	}
+	c.envRate("BELFRY_WEBHOOK_RATE", &c.WebhookRate, 0, true, "a positive number of posts a second, such as 1 or 0.5")
 	c.WebhookBurst = webhook.DefaultBurst
-	if v := os.Getenv("BELFRY_WEBHOOK_BURST"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			c.envErrs = append(c.envErrs, fmt.Errorf("BELFRY_WEBHOOK_BURST=%q is not a whole number of posts of at least 1", v))
-		} else {
-			c.WebhookBurst = n
-		}
-	}
+	c.envCount("BELFRY_WEBHOOK_BURST", &c.WebhookBurst, "posts")
 	fs.Float64Var(&c.WebhookRate, "webhook-rate", c.WebhookRate, "posts a second each incoming webhook may make (BELFRY_WEBHOOK_RATE)")
 	fs.IntVar(&c.WebhookBurst, "webhook-burst", c.WebhookBurst, "posts an incoming webhook may make at once (BELFRY_WEBHOOK_BURST)")
 }

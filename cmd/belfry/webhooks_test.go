@@ -1,10 +1,7 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -208,18 +205,8 @@ func TestWebhookRateConfig(t *testing.T) {
 		t.Run(fmt.Sprint(tc.rate, "/", tc.burst, tc.args), func(t *testing.T) {
 			t.Setenv("BELFRY_WEBHOOK_RATE", tc.rate)
 			t.Setenv("BELFRY_WEBHOOK_BURST", tc.burst)
-			var cfg Config
-			fs := flag.NewFlagSet("test", flag.ContinueOnError)
-			fs.SetOutput(io.Discard)
-			cfg.bindWebhooks(fs)
-			err := errors.Join(append(cfg.envErrs, fs.Parse(tc.args))...)
-			if err == nil {
-				err = cfg.checkWebhooks()
-			}
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Errorf("got %v, want an error naming %s", err, tc.wantErr)
-				}
+			cfg, err := parseConfig(tc.args, (*Config).bindWebhooks, (*Config).checkWebhooks)
+			if !wantConfigErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil || cfg.WebhookRate != tc.wantRate || cfg.WebhookBurst != tc.wantBurst {
