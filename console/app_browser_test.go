@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/internal/browsertest"
 	"github.com/chromedp/chromedp"
 )
 
@@ -38,18 +39,11 @@ func (e *env) signInBrowser(ctx context.Context, address string) {
 	}
 }
 
-// submit runs steps that end in a navigation, a form's or a link's, and
-// waits for the page it leads to, which must answer 200 (after any
-// redirect).
+// submit runs steps that end in a navigation and waits for the page it
+// leads to, which must answer 200.
 func submit(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	resp, err := chromedp.RunResponse(ctx, steps...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.Status != 200 {
-		t.Fatalf("the browser got %d from %s", resp.Status, resp.URL)
-	}
+	browsertest.Submit(t, ctx, steps...)
 }
 
 // screenshot saves the browser's page as name in BELFRY_SCREENSHOTS, when
@@ -75,16 +69,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // waitText waits until the element sel holds want.
 func waitText(t *testing.T, ctx context.Context, sel, want string) {
 	t.Helper()
-	_, err := chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const el = document.querySelector(`+jsString(sel)+`);
-		return !!el && el.textContent.includes(`+jsString(want)+`); })()`))
-	if err != nil {
-		t.Fatalf("waiting for %q in %s: %v", want, sel, err)
-	}
-}
-
-func jsString(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, "`", "\\`", "$", `\$`)
-	return "`" + r.Replace(s) + "`"
+	browsertest.WaitText(t, ctx, sel, want)
 }
 
 // TestLiveRoomInBrowsers has two members in one room, each in a browser
