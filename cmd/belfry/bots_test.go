@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -33,6 +35,27 @@ type demoBot struct {
 	mu     sync.Mutex
 	token  string
 	down   bool
+	// answer, when set, is what the bot replies to each Mention through the
+	// ShortLived URL the event carries, as the sample bot does: it replies
+	// once the test closes release, and sends the outcome to replied.
+	answer  string
+	release chan struct{}
+	replied chan error
+}
+
+// startDemoBot starts a demo bot over HTTPS that replies answer to each
+// Mention (nothing when it is empty) and returns it with the path of a CA
+// file that trusts its certificate, for BELFRY_CA_FILE.
+func startDemoBot(t *testing.T, answer string) (*demoBot, string) {
+	t.Helper()
+	bot := &demoBot{events: make(chan map[string]any, 10), answer: answer, release: make(chan struct{}), replied: make(chan error, 10)}
+	bot.Server = httptest.NewTLSServer(bot)
+	t.Cleanup(bot.Close)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: bot.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return bot, ca
 }
 
 func (b *demoBot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -57,7 +80,35 @@ func (b *demoBot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "down", http.StatusServiceUnavailable)
 		return
 	}
+	if ev["EventType"] == "Mention" && b.answer != "" {
+		endpoint, _ := ev["InboundHttpsEndpoint"].(map[string]any)
+		url, _ := endpoint["Url"].(string)
+		go func() {
+			select {
+			case <-b.release:
+				b.replied <- botReply(url, b.answer)
+			case <-time.After(readyTimeout):
+				b.replied <- errors.New("the test never let the bot reply")
+			}
+		}()
+	}
 	b.events <- ev
+}
+
+// botReply posts {"Content": content} to url, as the sample bot answers,
+// and fails unless Belfry answers 200.
+func botReply(url, content string) error {
+	body, _ := json.Marshal(map[string]string{"Content": content})
+	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		answer, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("posting to %s: %s %s", url, resp.Status, answer)
+	}
+	return nil
 }
 
 func (b *demoBot) set(token string, down bool) {
@@ -90,13 +141,7 @@ func (b *demoBot) next(t *testing.T, typ string) map[string]any {
 // and `belfry bots deliveries` shows the attempts.
 func TestBotDemoFlow(t *testing.T) {
 	t.Parallel()
-	bot := &demoBot{events: make(chan map[string]any, 10)}
-	bot.Server = httptest.NewTLSServer(bot)
-	t.Cleanup(bot.Close)
-	ca := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: bot.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	bot, ca := startDemoBot(t, "")
 	addr := freeAddr(t)
 	opts := startOptions{Addr: addr, ExtraEnv: []string{"BELFRY_CA_FILE=" + ca, "BELFRY_PUBLIC_URL=http://" + addr}}
 	p := startBelfry(t, opts)
@@ -142,12 +187,9 @@ func TestBotDemoFlow(t *testing.T) {
 	if endpoint["EndpointType"] != "Persistent" || !strings.HasPrefix(hook, "http://"+addr+"/incomingwebhooks/") {
 		t.Fatalf("Invite = %v; want a Persistent URL of this Belfry", invite)
 	}
-	body, _ := json.Marshal(map[string]string{"Content": "Hello, welcome to the room, my webhook is " + hook})
-	resp, err := http.Post(hook, "application/json", bytes.NewReader(body))
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("the bot's reply = %v, %v; want 200", resp, err)
+	if err := botReply(hook, "Hello, welcome to the room, my webhook is "+hook); err != nil {
+		t.Fatalf("the bot's reply: %v", err)
 	}
-	resp.Body.Close()
 
 	bot.set(created.Bot.SecurityToken, true)
 	leave := &chime.DeleteRoomMembershipInput{AccountId: &account, RoomId: &roomID, MemberId: &botID}
