@@ -190,13 +190,19 @@ func (d *Deliverer) attempt(ctx context.Context, j *belfry.Job, rec *belfry.BotD
 // answer) come back Unavailable and are retried on the schedule; the rest
 // (no such function, access denied) are refusals.
 func (d *Deliverer) invoke(ctx context.Context, arn string, disp *belfry.BotDispatch, rec *belfry.BotDelivery) error {
+	// BotDispatch checked Lambda delivery enabled; read it once here so
+	// that the check and the call see the same client.
+	fns := d.svc.BotLambda
+	if fns == nil {
+		return &refusal{errors.New(belfry.NoLambdaDelivery)}
+	}
 	if !d.take(ctx, arn) {
 		return errBusy
 	}
 	defer d.give(arn)
 	actx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
-	err := d.svc.BotLambda.Invoke(actx, arn, disp.Bot.SecurityToken, Body(disp))
+	err := fns.Invoke(actx, arn, disp.Bot.SecurityToken, Body(disp))
 	switch {
 	case err == nil:
 		rec.Status = http.StatusOK
