@@ -68,7 +68,7 @@ const (
 )
 
 // Deliverer delivers bot event jobs (belfry.KindBotEvent) to bots' HTTPS
-// endpoints. It is the queue worker's Handler, and, through ClaimJobs and
+// endpoints and Lambda functions. It is the queue worker's Handler, and, through ClaimJobs and
 // FinishJob, its Queue too, so that each attempt is written to the
 // delivery log with the job's outcome, in its transaction.
 type Deliverer struct {
@@ -129,7 +129,7 @@ var errBusy = errors.New("not sent: this endpoint has its most events in flight 
 
 // Run makes one attempt at job j: it posts the event, signed with the
 // bot's token as it is now and stamped now, and waits up to the answer
-// timeout. A 2xx is delivered; a timeout, a failure to connect, a 5xx,
+// timeout (a Lambda function is invoked instead, as invoke says). A 2xx is delivered; a timeout, a failure to connect, a 5xx,
 // 408 or 429 is retried; any other status, a 4xx, is the bot refusing the
 // event, which the same body will not change: the job fails for good.
 func (d *Deliverer) Run(ctx context.Context, j *belfry.Job) error {
