@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/queue"
 )
 
 // The events as Chime posted them (chime-behaviour.md §3.4, AWS's
@@ -272,6 +273,16 @@ func (d *Deliverer) give(endpoint string) {
 	g := d.gates[endpoint]
 	d.mu.Unlock()
 	<-g.slots
+}
+
+// Worker returns the queue worker that runs d: cfg's tuning, with bot
+// events' schedule (belfry.BotRetryFirst, BotRetryMax, BotEventMaxAge)
+// and d's judgement of which outcomes are final (Refused) and which were
+// answered (Answered).
+func (d *Deliverer) Worker(cfg queue.Config) *queue.Worker {
+	cfg.RetryFirst, cfg.RetryMax, cfg.MaxAge = belfry.BotRetryFirst, belfry.BotRetryMax, belfry.BotEventMaxAge
+	cfg.Permanent, cfg.Answered = Refused, Answered
+	return queue.New(belfry.KindBotEvent, d, d, cfg)
 }
 
 // ClaimJobs claims bot event jobs for the worker.

@@ -21,11 +21,7 @@ import (
 func (e *adminEnv) deliverBotEvents() *queue.Worker {
 	e.t.Helper()
 	d := botevent.NewDeliverer(e.svc, e.svc.BotEndpoints.(*botevent.Client), botevent.DelivererConfig{})
-	w := queue.New(belfry.KindBotEvent, d, d, queue.Config{
-		Concurrency: 2, Poll: 50 * time.Millisecond, RetryFirst: belfry.BotRetryFirst, RetryMax: belfry.BotRetryMax,
-		MaxAge: belfry.BotEventMaxAge, Permanent: botevent.Refused, Answered: botevent.Answered,
-		Logger: slog.New(slog.DiscardHandler),
-	})
+	w := d.Worker(queue.Config{Concurrency: 2, Poll: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 	e.svc.BotEvents = w
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

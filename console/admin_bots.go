@@ -112,13 +112,7 @@ func viewDelivery(acct *belfry.Account, d *belfry.BotDelivery) deliveryView {
 
 // beforeOf reads the ?before= cursor of a page that lists the newest
 // first: 0, the newest, when absent or malformed.
-func beforeOf(r *http.Request) int64 {
-	n, err := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	if err != nil || n < 0 {
-		return 0
-	}
-	return n
-}
+func beforeOf(r *http.Request) int64 { return cursorOf(r, "before") }
 
 // botOf returns the bot r's path names, when it is one of account acct's,
 // and answers 404 otherwise.
