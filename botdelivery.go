@@ -176,6 +176,10 @@ type BotDeliveryStore interface {
 	// BotDeliveries returns a page of the attempts at bot botID's
 	// events, of account accountID, oldest first.
 	BotDeliveries(ctx context.Context, accountID, botID string, p Page) ([]*BotDelivery, error)
+	// RecentBotDeliveries returns up to n of the attempts at bot
+	// botID's events, of account accountID, whose Seq is below before
+	// (any when before is 0), the newest first.
+	RecentBotDeliveries(ctx context.Context, accountID, botID string, before int64, n int) ([]*BotDelivery, error)
 }
 
 // BotDeliveries returns a page of the delivery log of a bot of an
@@ -184,6 +188,28 @@ type BotDeliveryStore interface {
 // for webhooks, the account is found by its ID alone: its callers have
 // checked their right to it.
 func (s *Service) BotDeliveries(ctx context.Context, accountID, botID string, p Page) ([]*BotDelivery, error) {
+	a, err := s.deliveryLogOf(ctx, accountID, botID)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.BotDeliveries(ctx, a.ID, botID, p)
+}
+
+// RecentBotDeliveries returns, as BotDeliveries does, up to n attempts
+// at a bot's events logged before the attempt whose Seq is before (any
+// when before is 0), the newest first: the administrators' console shows
+// the log that way.
+func (s *Service) RecentBotDeliveries(ctx context.Context, accountID, botID string, before int64, n int) ([]*BotDelivery, error) {
+	a, err := s.deliveryLogOf(ctx, accountID, botID)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.RecentBotDeliveries(ctx, a.ID, botID, before, n)
+}
+
+// deliveryLogOf returns the Enterprise account whose bot botID's
+// delivery log is asked for, NotFound when it has no such bot.
+func (s *Service) deliveryLogOf(ctx context.Context, accountID, botID string) (*Account, error) {
 	a, err := s.webhookAccount(ctx, accountID)
 	if err != nil {
 		return nil, err
@@ -191,7 +217,7 @@ func (s *Service) BotDeliveries(ctx context.Context, accountID, botID string, p 
 	if _, err := s.Store.Bot(ctx, a.ID, botID); err != nil {
 		return nil, err
 	}
-	return s.Store.BotDeliveries(ctx, a.ID, botID, p)
+	return a, nil
 }
 
 // BotDispatch is what delivering a bot event needs: the bot as it is now

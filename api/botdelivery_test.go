@@ -142,11 +142,7 @@ func newBotEnv(t *testing.T) *botEnv {
 	t.Cleanup(hooks.Close)
 	e.svc.Invitations.PublicURL = hooks.URL
 	d := botevent.NewDeliverer(e.svc, client, botevent.DelivererConfig{})
-	w := queue.New(belfry.KindBotEvent, d, d, queue.Config{
-		Concurrency: 4, Poll: 50 * time.Millisecond, RetryFirst: belfry.BotRetryFirst, RetryMax: belfry.BotRetryMax,
-		MaxAge: belfry.BotEventMaxAge, Permanent: botevent.Refused, Answered: botevent.Answered,
-		Logger: slog.New(slog.DiscardHandler),
-	})
+	w := d.Worker(queue.Config{Concurrency: 4, Poll: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 	e.svc.BotEvents = w
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

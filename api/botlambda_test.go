@@ -20,15 +20,23 @@ import (
 // returns them with the account's and the bot's IDs.
 func botWithLambda(t *testing.T) (e *env, fns *lambdatest.Server, acct, id string) {
 	e = newEnv(t)
-	fns = lambdatest.New(t)
+	fns = e.lambda()
+	acct = e.enterprise("corp", "example.com")
+	return e, fns, acct, aws.ToString(e.bot(acct, "Build").BotId)
+}
+
+// lambda starts a Lambda Invoke API for the test and enables Lambda
+// delivery in e's Belfry, calling it with its access key.
+func (e *env) lambda() *lambdatest.Server {
+	e.t.Helper()
+	fns := lambdatest.New(e.t)
 	l, err := botevent.NewLambda(context.Background(), botevent.LambdaConfig{Endpoint: fns.URL,
 		Credentials: credentials.NewStaticCredentialsProvider(fns.KeyID, fns.Secret, "")})
 	if err != nil {
-		t.Fatal(err)
+		e.t.Fatal(err)
 	}
 	e.svc.BotLambda = l
-	acct = e.enterprise("corp", "example.com")
-	return e, fns, acct, aws.ToString(e.bot(acct, "Build").BotId)
+	return fns
 }
 
 // putLambda configures bot id of account acct to send events to arn.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/belfryhq/belfry"
+	"github.com/belfryhq/belfry/queue"
 )
 
 // The events as Chime posted them (chime-behaviour.md §3.4, AWS's
@@ -68,7 +69,7 @@ const (
 )
 
 // Deliverer delivers bot event jobs (belfry.KindBotEvent) to bots' HTTPS
-// endpoints. It is the queue worker's Handler, and, through ClaimJobs and
+// endpoints and Lambda functions. It is the queue worker's Handler, and, through ClaimJobs and
 // FinishJob, its Queue too, so that each attempt is written to the
 // delivery log with the job's outcome, in its transaction.
 type Deliverer struct {
@@ -129,7 +130,7 @@ var errBusy = errors.New("not sent: this endpoint has its most events in flight 
 
 // Run makes one attempt at job j: it posts the event, signed with the
 // bot's token as it is now and stamped now, and waits up to the answer
-// timeout. A 2xx is delivered; a timeout, a failure to connect, a 5xx,
+// timeout (a Lambda function is invoked instead, as invoke says). A 2xx is delivered; a timeout, a failure to connect, a 5xx,
 // 408 or 429 is retried; any other status, a 4xx, is the bot refusing the
 // event, which the same body will not change: the job fails for good.
 func (d *Deliverer) Run(ctx context.Context, j *belfry.Job) error {
@@ -190,13 +191,19 @@ func (d *Deliverer) attempt(ctx context.Context, j *belfry.Job, rec *belfry.BotD
 // answer) come back Unavailable and are retried on the schedule; the rest
 // (no such function, access denied) are refusals.
 func (d *Deliverer) invoke(ctx context.Context, arn string, disp *belfry.BotDispatch, rec *belfry.BotDelivery) error {
+	// BotDispatch checked Lambda delivery enabled; read it once here so
+	// that the check and the call see the same client.
+	fns := d.svc.BotLambda
+	if fns == nil {
+		return &refusal{errors.New(belfry.NoLambdaDelivery)}
+	}
 	if !d.take(ctx, arn) {
 		return errBusy
 	}
 	defer d.give(arn)
 	actx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
-	err := d.svc.BotLambda.Invoke(actx, arn, disp.Bot.SecurityToken, Body(disp))
+	err := fns.Invoke(actx, arn, disp.Bot.SecurityToken, Body(disp))
 	switch {
 	case err == nil:
 		rec.Status = http.StatusOK
@@ -266,6 +273,16 @@ func (d *Deliverer) give(endpoint string) {
 	g := d.gates[endpoint]
 	d.mu.Unlock()
 	<-g.slots
+}
+
+// Worker returns the queue worker that runs d: cfg's tuning, with bot
+// events' schedule (belfry.BotRetryFirst, BotRetryMax, BotEventMaxAge)
+// and d's judgement of which outcomes are final (Refused) and which were
+// answered (Answered).
+func (d *Deliverer) Worker(cfg queue.Config) *queue.Worker {
+	cfg.RetryFirst, cfg.RetryMax, cfg.MaxAge = belfry.BotRetryFirst, belfry.BotRetryMax, belfry.BotEventMaxAge
+	cfg.Permanent, cfg.Answered = Refused, Answered
+	return queue.New(belfry.KindBotEvent, d, d, cfg)
 }
 
 // ClaimJobs claims bot event jobs for the worker.

@@ -1,8 +1,12 @@
-// Package botevent sends events to bots' outbound HTTPS endpoints as
-// Amazon Chime did: signed with the bot's security token, from a client
-// that refuses link-local addresses and trusts the operator's CA file.
-// PutEventsConfiguration's verification challenge goes through it, and so
-// will event delivery.
+// Package botevent sends events to bots as Amazon Chime did, signed with
+// the bot's security token. An outbound HTTPS endpoint gets them from a
+// client that refuses link-local addresses and trusts the operator's CA
+// file; PutEventsConfiguration's verification challenge goes through it
+// too. A Lambda function, when the operator enables Lambda delivery
+// (BELFRY_LAMBDA_DELIVERY), is invoked synchronously through aws-sdk-go-v2
+// (Lambda) with the event as its payload and the signature and timestamp
+// in its ClientContext. The Deliverer delivers queued events to either,
+// retrying on Chime's schedule and logging every attempt.
 package botevent
 
 import (

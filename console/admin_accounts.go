@@ -46,8 +46,12 @@ type accountsPage struct {
 
 // after returns the ?after= of r, the sequence number a listing goes on
 // from; a value that is not one starts from the beginning.
-func afterOf(r *http.Request) int64 {
-	n, err := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+func afterOf(r *http.Request) int64 { return cursorOf(r, "after") }
+
+// cursorOf returns r's query parameter name as a sequence number, 0 when
+// it is not one.
+func cursorOf(r *http.Request, name string) int64 {
+	n, err := strconv.ParseInt(r.URL.Query().Get(name), 10, 64)
 	if err != nil || n < 0 {
 		return 0
 	}

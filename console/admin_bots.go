@@ -2,6 +2,8 @@ package console
 
 import (
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/belfryhq/belfry"
 )
@@ -74,17 +76,43 @@ type botPage struct {
 	Token   string
 	// Endpoint or Lambda is where the bot's events go, if anywhere.
 	Endpoint, Lambda string
-	// Deliveries is the bot's event delivery log, left empty until the
-	// service offers one (Service.BotDeliveries); Delivery says so.
+	// Deliveries is a page of the bot's event delivery log, the newest
+	// attempt first; Delivery says that the log was read, and Older
+	// links to the page of attempts before these.
 	Deliveries []deliveryView
 	Delivery   bool
+	Older      string
 }
 
 // deliveryView is one attempt to deliver an event to a bot's endpoint.
 type deliveryView struct {
 	Time, Event, Outcome, Error string
+	Room, RoomPath, Duration    string
+	Attempt                     int
 	Failed                      bool
 }
+
+// deliveryPageSize is how many attempts a bot's page shows at once.
+const deliveryPageSize = 50
+
+func viewDelivery(acct *belfry.Account, d *belfry.BotDelivery) deliveryView {
+	v := deliveryView{Time: d.At.UTC().Format("2006-01-02 15:04:05.000 MST"), Event: string(d.Type), Error: d.Error,
+		Room: d.RoomID, RoomPath: accountPath(acct.ID) + "/rooms/" + d.RoomID, Attempt: d.Attempt,
+		Duration: d.Duration.Round(time.Millisecond).String(), Failed: d.Error != "", Outcome: "delivered"}
+	switch {
+	case d.Error != "" && d.Status != 0:
+		v.Outcome = "failed, " + strconv.Itoa(d.Status)
+	case d.Error != "":
+		v.Outcome = "failed"
+	case d.Status != 0:
+		v.Outcome = "delivered, " + strconv.Itoa(d.Status)
+	}
+	return v
+}
+
+// beforeOf reads the ?before= cursor of a page that lists the newest
+// first: 0, the newest, when absent or malformed.
+func beforeOf(r *http.Request) int64 { return cursorOf(r, "before") }
 
 // botOf returns the bot r's path names, when it is one of account acct's,
 // and answers 404 otherwise.
@@ -113,8 +141,19 @@ func (s *Server) renderBot(w http.ResponseWriter, r *http.Request, a *admin, acc
 		s.failed(w, r, err)
 		return
 	}
-	// The delivery log goes here once the service keeps one: fill
-	// p.Deliveries from Service.BotDeliveries and set p.Delivery.
+	log, err := s.svc.RecentBotDeliveries(a.ctx(r), acct.ID, b.ID, beforeOf(r), deliveryPageSize+1)
+	if err != nil {
+		s.failed(w, r, err)
+		return
+	}
+	p.Delivery = true
+	if len(log) > deliveryPageSize {
+		log = log[:deliveryPageSize]
+		p.Older = p.Bot.Path + "?before=" + strconv.FormatInt(log[len(log)-1].Seq, 10) + "#deliveries"
+	}
+	for _, d := range log {
+		p.Deliveries = append(p.Deliveries, viewDelivery(acct, d))
+	}
 	s.render(w, status, "admin_bot", p)
 }
 

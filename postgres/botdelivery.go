@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/belfryhq/belfry"
@@ -40,8 +41,24 @@ func queueOutbox(ctx context.Context, b *batch) {
 
 // BotDeliveries returns a page of the attempts at a bot's events.
 func (s *Store) BotDeliveries(ctx context.Context, accountID, botID string, p belfry.Page) ([]*belfry.BotDelivery, error) {
-	rows, err := s.pool.Query(ctx, `SELECT seq, `+botDeliveryColumns+` FROM bot_deliveries
+	return s.botDeliveries(ctx, `SELECT seq, `+botDeliveryColumns+` FROM bot_deliveries
 		WHERE account_id = $1 AND bot_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`, accountID, botID, p.After, limit(p))
+}
+
+// RecentBotDeliveries returns up to n of the attempts at a bot's events
+// logged before seq before (any when before is 0), the newest first.
+func (s *Store) RecentBotDeliveries(ctx context.Context, accountID, botID string, before int64, n int) ([]*belfry.BotDelivery, error) {
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	return s.botDeliveries(ctx, `SELECT seq, `+botDeliveryColumns+` FROM bot_deliveries
+		WHERE account_id = $1 AND bot_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4`,
+		accountID, botID, before, limit(belfry.Page{Limit: n}))
+}
+
+// botDeliveries runs query, which selects attempts at bot events, with args.
+func (s *Store) botDeliveries(ctx context.Context, query string, args ...any) ([]*belfry.BotDelivery, error) {
+	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, internal(err)
 	}

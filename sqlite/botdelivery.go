@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"math"
 	"time"
 
 	"github.com/belfryhq/belfry"
@@ -46,9 +47,25 @@ func insertBotDelivery(ctx context.Context, tx *sql.Tx, d *belfry.BotDelivery) e
 
 // BotDeliveries returns a page of the attempts at a bot's events.
 func (s *Store) BotDeliveries(ctx context.Context, accountID, botID string, p belfry.Page) ([]*belfry.BotDelivery, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT seq, event_id, account_id, bot_id, room_id, event_type, attempt, at,
+	return s.botDeliveries(ctx, `SELECT seq, event_id, account_id, bot_id, room_id, event_type, attempt, at,
 		status, error, duration_us FROM bot_deliveries WHERE account_id = ? AND bot_id = ? AND seq > ?
 		ORDER BY seq LIMIT ?`, accountID, botID, p.After, limit(p))
+}
+
+// RecentBotDeliveries returns up to n of the attempts at a bot's events
+// logged before seq before (any when before is 0), the newest first.
+func (s *Store) RecentBotDeliveries(ctx context.Context, accountID, botID string, before int64, n int) ([]*belfry.BotDelivery, error) {
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	return s.botDeliveries(ctx, `SELECT seq, event_id, account_id, bot_id, room_id, event_type, attempt, at,
+		status, error, duration_us FROM bot_deliveries WHERE account_id = ? AND bot_id = ? AND seq < ?
+		ORDER BY seq DESC LIMIT ?`, accountID, botID, before, limit(belfry.Page{Limit: n}))
+}
+
+// botDeliveries runs query, which selects attempts at bot events, with args.
+func (s *Store) botDeliveries(ctx context.Context, query string, args ...any) ([]*belfry.BotDelivery, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, internal(err)
 	}

@@ -115,6 +115,21 @@ func testBotDeliveryLog(t *testing.T, s belfry.Store) {
 	if page, _ := s.BotDeliveries(t.Context(), a.ID, b.ID, belfry.Page{Limit: 1}); len(page) != 1 || page[0].Attempt != 1 {
 		t.Errorf("BotDeliveries(limit 1) = %+v; want the first attempt", page)
 	}
+	recent, err := s.RecentBotDeliveries(t.Context(), a.ID, b.ID, 0, 10)
+	if err != nil || len(recent) != 2 || recent[0].Attempt != 2 || recent[1].Attempt != 1 || recent[0].Seq <= recent[1].Seq {
+		t.Errorf("RecentBotDeliveries() = %+v, %v; want the second attempt, then the first", recent, err)
+	}
+	if len(recent) == 2 {
+		if page, _ := s.RecentBotDeliveries(t.Context(), a.ID, b.ID, 0, 1); len(page) != 1 || page[0].Attempt != 2 {
+			t.Errorf("RecentBotDeliveries(n 1) = %+v; want the newest attempt alone", page)
+		}
+		if older, _ := s.RecentBotDeliveries(t.Context(), a.ID, b.ID, recent[0].Seq, 10); len(older) != 1 || older[0].Attempt != 1 {
+			t.Errorf("RecentBotDeliveries(before the newest) = %+v; want the first attempt alone", older)
+		}
+	}
+	if none, _ := s.RecentBotDeliveries(t.Context(), a.ID, other.ID, 0, 10); len(none) != 0 {
+		t.Errorf("RecentBotDeliveries(other bot) = %+v; want none", none)
+	}
 	if none, _ := s.BotDeliveries(t.Context(), a.ID, other.ID, belfry.Page{}); len(none) != 0 {
 		t.Errorf("BotDeliveries(other bot) = %+v; want none", none)
 	}

@@ -36,6 +36,7 @@ var readOnly = map[string]string{
 	"GlobalSettings":       "reads an AWS account's CDR buckets",
 	"PhoneNumberSettings":  "reads an AWS account's default calling name",
 	"BotDeliveries":        "reads a bot's delivery log",
+	"RecentBotDeliveries":  "reads a bot's delivery log, the newest first",
 	"Jobs":                 "reads jobs of the queue",
 	"PhoneNumber":          "reads a number of an AWS account's inventory",
 	"PhoneNumberOrder":     "reads a phone number order",

@@ -53,7 +53,7 @@ func (s *server) setUpBots(svc *belfry.Service, log *slog.Logger) error {
 		return err
 	}
 	d := botevent.NewDeliverer(svc, svc.BotEndpoints.(*botevent.Client), botevent.DelivererConfig{})
-	w := queue.New(belfry.KindBotEvent, d, d, botQueueConfig(log))
+	w := d.Worker(botQueueConfig(log))
 	svc.BotEvents = w
 	s.background = append(s.background, w.Run)
 	return nil
@@ -84,11 +84,12 @@ func setUpBotEndpoints(svc *belfry.Service, cfg *Config) error {
 	return nil
 }
 
-// botQueueConfig is the schedule of bot events (DECISIONS.md, bots):
-// Chime's, a retry after 200 ms and another after 400 ms, then, beyond
-// Chime, twice as long each time up to 10 minutes between attempts, for
-// up to 24 hours. A Mention expires with its ShortLived URL, 2 minutes
-// after it was posted, and is dropped then (its job's Expires). Many
+// botQueueConfig tunes the bot event worker, whose schedule
+// (Deliverer.Worker) is Chime's (DECISIONS.md, bots): a retry after 200
+// ms and another after 400 ms, then, beyond Chime, twice as long each
+// time up to 10 minutes between attempts, for up to 24 hours. A Mention
+// expires with its ShortLived URL, 2 minutes after it was posted, and is
+// dropped then (its job's Expires). Many
 // runners, since an attempt mostly waits on the network; each endpoint
 // has few of them (botevent.DefaultPerEndpoint).
 func botQueueConfig(log *slog.Logger) queue.Config {
@@ -99,11 +100,6 @@ func botQueueConfig(log *slog.Logger) queue.Config {
 		// over an attempt cut by a crash within seconds.
 		Lease:      12 * time.Second,
 		RunTimeout: 3 * time.Second,
-		RetryFirst: belfry.BotRetryFirst,
-		RetryMax:   belfry.BotRetryMax,
-		MaxAge:     belfry.BotEventMaxAge,
-		Permanent:  botevent.Refused,
-		Answered:   botevent.Answered,
 		Logger:     log,
 	}
 }
