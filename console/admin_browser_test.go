@@ -122,6 +122,20 @@ func TestConsolePagesInBrowser(t *testing.T) {
 		Reason: "550 5.1.1 <dana@example.net>: mailbox unavailable"})
 	e.svc.FinishJob(context.Background(), jobs[1], belfry.JobOutcome{Status: belfry.JobQueued, At: e.now, Next: e.now.Add(5 * time.Minute),
 		Reason: "dial tcp 10.0.0.25:587: connection refused"})
+	// A bot in the room, whose Invite was delivered, for the bot page and
+	// its delivery log.
+	bot, err := e.svc.CreateBot(apiCall(e.root, "CreateBot"), corp.ID, "Deploy", "example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.PutEventsConfiguration(apiCall(e.root, "PutEventsConfiguration"), corp.ID, bot.ID, e.botEndpoint(), ""); err != nil {
+		t.Fatal(err)
+	}
+	w := e.deliverBotEvents()
+	if _, err := e.svc.CreateRoomMembership(apiCall(e.root, "CreateRoomMembership"), corp.ID, room.ID, bot.ID, belfry.RoleMember); err != nil {
+		t.Fatal(err)
+	}
+	e.waitDeliveries(w, corp.ID, bot.ID, func(log []*belfry.BotDelivery) bool { return len(log) == 1 })
 	ctx := browser(t)
 	viewport := chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)
 	shots := os.Getenv("BELFRY_SCREENSHOTS") != ""
@@ -135,6 +149,7 @@ func TestConsolePagesInBrowser(t *testing.T) {
 		{"/console/accounts/" + team.ID, "Night Shift", "console-users.png"},
 		{"/console/accounts/" + corp.ID + "/rooms", "Rooms of Example Corp", "console-rooms.png"},
 		{"/console/accounts/" + corp.ID + "/rooms/" + room.ID, "Incident response", "console-room.png"},
+		{"/console/accounts/" + corp.ID + "/bots/" + bot.ID, "Deploy (Bot)", "console-bot.png"},
 		{"/console/jobs", "Job queue", "console-jobs.png"},
 		{"/console/audit", "Audit log", "console-audit.png"},
 	} {
