@@ -144,10 +144,9 @@ func (s *bots) run(ctx context.Context, b *bench) error {
 	bot.want = int64(s.posts*len(names) + len(names)) // the Invites are still queued too
 	wctx, stop := context.WithCancel(ctx)
 	d := botevent.NewDeliverer(svc, client, botevent.DelivererConfig{})
-	w := queue.New(belfry.KindBotEvent, d, d, queue.Config{
+	w := d.Worker(queue.Config{
 		Concurrency: 64, Lease: 12 * time.Second, RunTimeout: 3 * time.Second, Poll: time.Second,
-		RetryFirst: belfry.BotRetryFirst, RetryMax: belfry.BotRetryMax, MaxAge: belfry.BotEventMaxAge,
-		Permanent: botevent.Refused, Answered: botevent.Answered, Logger: slog.New(slog.DiscardHandler),
+		Logger: slog.New(slog.DiscardHandler),
 	})
 	svc.BotEvents = w
 	start := time.Now()
