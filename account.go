@@ -104,7 +104,7 @@ type AccountStore interface {
 // CreateAccount makes a Team account, the only type the API can create
 // (chime-behaviour.md §3.1).
 func (s *Service) CreateAccount(ctx context.Context, name string) (*Account, error) {
-	if err := CheckName("Name", name); err != nil {
+	if err := CheckAccountName(name); err != nil {
 		return nil, err
 	}
 	c, err := callerOf(ctx)

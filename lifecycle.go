@@ -76,8 +76,10 @@ type UpdateAccountInput struct {
 // (chime-behaviour.md §3.1: only Name and DefaultLicense can change). The
 // new default applies to users added later, not to those it has.
 func (s *Service) UpdateAccount(ctx context.Context, id string, in UpdateAccountInput) (*Account, error) {
-	if err := CheckName("Name", in.Name); err != nil {
-		return nil, err
+	if in.Name != "" {
+		if err := CheckAccountName(in.Name); err != nil {
+			return nil, err
+		}
 	}
 	c, err := callerOf(ctx)
 	if err != nil {

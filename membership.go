@@ -24,6 +24,17 @@ const (
 	RoleMember        Role = "Member"
 )
 
+// CheckRole holds a role to the model's RoomMembershipRole; "" is a call
+// that gives none. The API checks the enum before the service sees a
+// call; this keeps every other way in, such as the console, to it.
+func CheckRole(r Role) error {
+	switch r {
+	case "", RoleAdministrator, RoleMember:
+		return nil
+	}
+	return Errorf(BadRequest, "A member's role is %s or %s, not %q.", RoleMember, RoleAdministrator, string(r))
+}
+
 // Member is who belongs to a room, as the room's roster shows them.
 type Member struct {
 	ID        string
@@ -78,6 +89,9 @@ type MembershipStore interface {
 // CreateRoomMembership adds a user or a bot of the room's own account to a room
 // (DECISIONS.md, rooms and members); Role defaults to Member.
 func (s *Service) CreateRoomMembership(ctx context.Context, accountID, roomID, memberID string, role Role) (*Membership, error) {
+	if err := CheckRole(role); err != nil {
+		return nil, err
+	}
 	r, err := s.GetRoom(ctx, accountID, roomID)
 	if err != nil {
 		return nil, err
@@ -149,6 +163,9 @@ func webhookMembership(w *Webhook, seq int64) *Membership {
 // (chime-behaviour.md §3.3). role is "" when the call gives none: the role
 // stays.
 func (s *Service) UpdateRoomMembership(ctx context.Context, accountID, roomID, memberID string, role Role) (*Membership, error) {
+	if err := CheckRole(role); err != nil {
+		return nil, err
+	}
 	r, err := s.GetRoom(ctx, accountID, roomID)
 	if err != nil {
 		return nil, err

@@ -82,6 +82,9 @@ func (s *Service) BatchCreateRoomMembership(ctx context.Context, accountID, room
 		if req.MemberID == "" {
 			return nil, Errorf(BadRequest, "MembershipItemList[%d].MemberId is required", i)
 		}
+		if err := CheckRole(req.Role); err != nil {
+			return nil, err
+		}
 	}
 	r, err := s.GetRoom(ctx, accountID, roomID)
 	if err != nil {

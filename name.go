@@ -62,3 +62,20 @@ func runeName(r rune) string {
 	}
 	return fmt.Sprintf("%U", r)
 }
+
+// MaxAccountName is the model's bound on an account's name (AccountName).
+const MaxAccountName = 100
+
+// CheckAccountName holds an account's name to the model's AccountName: 1
+// to MaxAccountName characters, not all spaces, and a name (CheckName).
+// The API checks the model before the service sees a call; this keeps
+// every other way in, such as the console, to the same rule.
+func CheckAccountName(name string) error {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return Errorf(BadRequest, "Give the account a name.")
+	case utf8.RuneCountInString(name) > MaxAccountName:
+		return Errorf(BadRequest, "An account's name has at most %d characters.", MaxAccountName)
+	}
+	return CheckName("Name", name)
+}

@@ -96,3 +96,59 @@ func TestAcceptInvitationName(t *testing.T) {
 		t.Errorf("AcceptInvitation(Ana) after refusals = %v, %v; want it accepted", u, err)
 	}
 }
+
+// TestServiceHoldsModelValues checks that the service itself refuses an
+// account name and a member role outside the model's, as the API's model
+// check does, so that a caller that is not the API (the console) cannot
+// store them; and that nothing is changed by a refusal.
+func TestServiceHoldsModelValues(t *testing.T) {
+	store, err := sqlite.Open(filepath.Join(t.TempDir(), "belfry.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := &belfry.Service{Store: store}
+	ctx := belfry.WithCaller(context.Background(), belfry.Caller{AwsAccountID: "111122223333", ARN: "arn:aws:iam::111122223333:root"})
+	for _, name := range []string{"", "   ", strings.Repeat("n", belfry.MaxAccountName+1)} {
+		if _, err := svc.CreateAccount(ctx, name); belfry.ErrorKind(err) != belfry.BadRequest {
+			t.Errorf("CreateAccount(%q) = %v; want BadRequest", name, err)
+		}
+	}
+	a, err := svc.CreateAccount(ctx, strings.Repeat("n", belfry.MaxAccountName))
+	if err != nil {
+		t.Fatalf("CreateAccount(a name of the most characters) = %v", err)
+	}
+	if _, err := svc.UpdateAccount(ctx, a.ID, belfry.UpdateAccountInput{Name: "  "}); belfry.ErrorKind(err) != belfry.BadRequest {
+		t.Errorf("UpdateAccount(name of spaces) = %v; want BadRequest", err)
+	}
+	if _, err := svc.ClaimDomain(ctx, a.ID, "example.com", belfry.EnterpriseLWA); err != nil {
+		t.Fatal(err)
+	}
+	u, err := svc.CreateUser(ctx, a.ID, belfry.CreateUserInput{Email: "ana@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	room, err := svc.CreateRoom(ctx, a.ID, "Ops", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateRoomMembership(ctx, a.ID, room.ID, u.ID, "Owner"); belfry.ErrorKind(err) != belfry.BadRequest ||
+		!strings.Contains(err.Error(), `"Owner"`) {
+		t.Errorf("CreateRoomMembership(role Owner) = %v; want a BadRequest naming it", err)
+	}
+	if _, err := svc.BatchCreateRoomMembership(ctx, a.ID, room.ID, []belfry.MembershipRequest{{MemberID: u.ID, Role: "Owner"}}); belfry.ErrorKind(err) != belfry.BadRequest {
+		t.Errorf("BatchCreateRoomMembership(role Owner) = %v; want BadRequest", err)
+	}
+	if ms, err := svc.ListRoomMemberships(ctx, a.ID, room.ID, belfry.Page{}); err != nil || len(ms) != 0 {
+		t.Errorf("members after refusals = %v, %v; want none", ms, err)
+	}
+	if _, err := svc.CreateRoomMembership(ctx, a.ID, room.ID, u.ID, belfry.RoleMember); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.UpdateRoomMembership(ctx, a.ID, room.ID, u.ID, "Owner"); belfry.ErrorKind(err) != belfry.BadRequest {
+		t.Errorf("UpdateRoomMembership(role Owner) = %v; want BadRequest", err)
+	}
+	if ms, err := svc.ListRoomMemberships(ctx, a.ID, room.ID, belfry.Page{}); err != nil || len(ms) != 1 || ms[0].Role != belfry.RoleMember {
+		t.Errorf("members after a refused role change = %+v, %v; want one Member", ms, err)
+	}
+}

@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/belfryhq/belfry"
 )
@@ -80,11 +78,7 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PostFormValue("name")
-	err := checkAccountName(name)
-	var acct *belfry.Account
-	if err == nil {
-		acct, err = s.svc.CreateAccount(s.act(r, a, "CreateAccount"), name)
-	}
+	acct, err := s.svc.CreateAccount(s.act(r, a, "CreateAccount"), name)
 	path := adminPrefix
 	if err == nil {
 		path = accountPath(acct.ID)
@@ -147,27 +141,12 @@ func (s *Server) renameAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PostFormValue("name")
-	err := checkAccountName(name)
+	// An empty name would leave the account as it is; the form asks for one.
+	err := belfry.CheckAccountName(name)
 	if err == nil {
 		_, err = s.svc.UpdateAccount(s.act(r, a, "UpdateAccount"), acct.ID, belfry.UpdateAccountInput{Name: name})
 	}
 	s.afterAccount(w, r, a, acct, err, "renamed")
-}
-
-// maxAccountName is the model's bound on an account's name (AccountName).
-const maxAccountName = 100
-
-// checkAccountName holds a name from a form to the model's AccountName,
-// which the API checks before the service sees a request: 1 to 100
-// characters, not all spaces.
-func checkAccountName(name string) error {
-	switch {
-	case strings.TrimSpace(name) == "":
-		return belfry.Errorf(belfry.BadRequest, "Give the account a name.")
-	case utf8.RuneCountInString(name) > maxAccountName:
-		return belfry.Errorf(belfry.BadRequest, "An account's name has at most %d characters.", maxAccountName)
-	}
-	return nil
 }
 
 // rootOnly answers r unless a is the root key: claiming and releasing a

@@ -212,15 +212,10 @@ func (s *Server) changeRoomMember(w http.ResponseWriter, r *http.Request) {
 	s.afterRoom(w, r, a, acct, room, err, note, "")
 }
 
-// roleOf returns the form's role, one of the model's RoomMembershipRole
-// values, which the API checks before the service sees a request.
+// roleOf returns the form's role, held to the model's by the domain.
 func roleOf(r *http.Request) (belfry.Role, error) {
-	switch role := belfry.Role(r.PostFormValue("role")); role {
-	case belfry.RoleMember, belfry.RoleAdministrator:
-		return role, nil
-	}
-	return "", belfry.Errorf(belfry.BadRequest, "A member's role is %s or %s, not %q.", belfry.RoleMember, belfry.RoleAdministrator,
-		r.PostFormValue("role"))
+	role := belfry.Role(r.PostFormValue("role"))
+	return role, belfry.CheckRole(role)
 }
 
 // afterRoom finishes a change to a room, back on its page.
