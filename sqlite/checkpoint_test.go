@@ -27,7 +27,7 @@ func TestWALStaysBounded(t *testing.T) {
 		each    = 400
 	)
 	path := filepath.Join(t.TempDir(), "belfry.db")
-	s, err := open(path, limit)
+	s, err := open(path, Options{}, limit)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,4 +22,4 @@ var ConfigureEvents = configureEvents
 
 // OpenUnbounded is Open with a WAL that never starts over, so that a
 // benchmark can count the pages its writes append to it.
-func OpenUnbounded(path string) (*Store, error) { return open(path, 1<<50) }
+func OpenUnbounded(path string) (*Store, error) { return open(path, Options{}, 1<<50) }

@@ -41,15 +41,19 @@ type Store struct {
 }
 
 // Open opens the SQLite database at path, creating the file if there is none,
-// and brings its schema up to date. With WAL and synchronous=NORMAL a commit
-// survives the process being killed, which is what Belfry promises; a power
-// cut may lose the last commits, never the file's consistency.
+// and brings its schema up to date. A write returns once it is on the disk
+// (SyncFull): what Belfry acknowledged survives a power cut.
 func Open(path string) (*Store, error) {
-	return open(path, walLimit)
+	return open(path, Options{}, walLimit)
 }
 
-// open is Open with the WAL kept under walBytes (see checkpoint.go).
-func open(path string, walBytes int64) (*Store, error) {
+// OpenWith is Open with options, such as a commit that syncs less often.
+func OpenWith(path string, o Options) (*Store, error) {
+	return open(path, o, walLimit)
+}
+
+// open is OpenWith with the WAL kept under walBytes (see checkpoint.go).
+func open(path string, o Options, walBytes int64) (*Store, error) {
 	ctx := context.Background()
 	// The writer does not checkpoint: the checkpointer does, beside it (see
 	// checkpoint.go). The writer starts the WAL over after a checkpoint,
@@ -62,7 +66,7 @@ func open(path string, walBytes int64) (*Store, error) {
 	// of file syscalls on every group. (It also keeps a migration's sorts
 	// in memory; the WAL, and so durability, is untouched.)
 	w, err := sql.Open("sqlite", dsn(path,
-		"_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"+
+		"_txlock=immediate&_pragma=journal_mode(WAL)&"+o.Sync.Pragma()+"&_pragma=foreign_keys(ON)"+
 			fmt.Sprintf("&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(%d)&_pragma=secure_delete(ON)&_pragma=temp_store(MEMORY)", walBytes)))
 	if err != nil {
 		return nil, err

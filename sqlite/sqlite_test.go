@@ -10,34 +10,54 @@ import (
 )
 
 // TestPragmas checks that the DSNs took effect: the writer runs in WAL mode
-// with synchronous=NORMAL and foreign keys, and the readers cannot write.
+// with foreign keys and syncs every commit unless told to sync less, and the
+// readers cannot write.
 func TestPragmas(t *testing.T) {
-	s, err := Open(filepath.Join(t.TempDir(), "belfry.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	ctx := t.Context()
-	for _, tc := range []struct {
-		pragma string
-		want   string
-	}{
-		{"journal_mode", "wal"},
-		{"synchronous", "1"},
-		{"foreign_keys", "1"},
-		{"busy_timeout", "5000"},
-	} {
-		var got string
-		if err := s.w.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil || got != tc.want {
-			t.Errorf("writer: PRAGMA %s = %q, %v; want %q", tc.pragma, got, err, tc.want)
+	for _, sync := range []struct {
+		opts Options
+		want string // PRAGMA synchronous: 1 is NORMAL, 2 FULL
+	}{{Options{}, "2"}, {Options{Sync: SyncNormal}, "1"}} {
+		s, err := OpenWith(filepath.Join(t.TempDir(), "belfry.db"), sync.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		ctx := t.Context()
+		for _, tc := range []struct {
+			pragma string
+			want   string
+		}{
+			{"journal_mode", "wal"},
+			{"synchronous", sync.want},
+			{"foreign_keys", "1"},
+			{"busy_timeout", "5000"},
+		} {
+			var got string
+			if err := s.w.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil || got != tc.want {
+				t.Errorf("writer with sync %v: PRAGMA %s = %q, %v; want %q", sync.opts.Sync, tc.pragma, got, err, tc.want)
+			}
+		}
+		if _, err := s.r.ExecContext(ctx, `DELETE FROM accounts`); err == nil {
+			t.Error("a reader connection wrote; want query_only connections")
+		}
+		u := &belfry.User{ID: "u-1", AccountID: "no-such-account", Email: "ana@example.com"}
+		if err := s.CreateUser(ctx, u); belfry.ErrorKind(err) != belfry.NotFound {
+			t.Errorf("CreateUser(unknown account) = %v; want NotFound from the foreign key", err)
 		}
 	}
-	if _, err := s.r.ExecContext(ctx, `DELETE FROM accounts`); err == nil {
-		t.Error("a reader connection wrote; want query_only connections")
+}
+
+// TestParseSync checks the names the configuration takes.
+func TestParseSync(t *testing.T) {
+	for name, want := range map[string]Sync{"full": SyncFull, "normal": SyncNormal} {
+		if got, err := ParseSync(name); err != nil || got != want || got.String() != name {
+			t.Errorf("ParseSync(%q) = %v, %v; want %v", name, got, err, want)
+		}
 	}
-	u := &belfry.User{ID: "u-1", AccountID: "no-such-account", Email: "ana@example.com"}
-	if err := s.CreateUser(ctx, u); belfry.ErrorKind(err) != belfry.NotFound {
-		t.Errorf("CreateUser(unknown account) = %v; want NotFound from the foreign key", err)
+	for _, bad := range []string{"", "FULL", "off", "extra"} {
+		if _, err := ParseSync(bad); err == nil {
+			t.Errorf("ParseSync(%q) succeeded; want an error", bad)
+		}
 	}
 }
 

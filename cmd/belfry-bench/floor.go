@@ -47,11 +47,12 @@ func newFloor(db *sql.DB, create, insert string, root *belfry.AccessKey) (*floor
 		verifier: &sigv4.Verifier{Service: "chime", Region: "us-east-1", Keys: rootKeys{root}}}, nil
 }
 
-// sqliteDSN is the data source name of the floor's SQLite file: the same
-// driver, pragmas and single writer connection as Belfry's store.
-func sqliteDSN(path string) string {
+// sqliteDSN is the data source name of a floor's SQLite file: the same
+// driver, pragmas and single writer connection as Belfry's store, with
+// commits that wait for the disk as Belfry's do (-sqlite-sync).
+func (d *database) sqliteDSN(path string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() +
-		"?_pragma=busy_timeout(5000)&_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"
+		"?_pragma=busy_timeout(5000)&_txlock=immediate&_pragma=journal_mode(WAL)&" + d.sync.Pragma() + "&_pragma=foreign_keys(ON)"
 }
 
 func (f *floor) ServeHTTP(w http.ResponseWriter, r *http.Request) {

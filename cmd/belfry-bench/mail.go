@@ -80,7 +80,7 @@ type mailBelfry struct {
 }
 
 func (b *bench) startMailBelfry(ctx context.Context, dir string, mode mailMode) (*mailBelfry, error) {
-	store, err := sqlite.Open(filepath.Join(dir, string(mode)+".db"))
+	store, err := sqlite.OpenWith(filepath.Join(dir, string(mode)+".db"), sqlite.Options{Sync: b.db.sync})
 	if err != nil {
 		return nil, err
 	}

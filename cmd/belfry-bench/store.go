@@ -26,6 +26,8 @@ type database struct {
 	url      string // a postgres:// URL; empty for SQLite
 	replicas int
 	schema   string // the fresh schema this run works in, on PostgreSQL
+	// sync is what the SQLite store's commits wait for, and the floor's.
+	sync sqlite.Sync
 }
 
 func (d *database) postgres() bool { return d.url != "" }
@@ -33,14 +35,19 @@ func (d *database) postgres() bool { return d.url != "" }
 // String names the store in the report's header.
 func (d *database) String() string {
 	if !d.postgres() {
-		return "SQLite (WAL, one file)"
+		return "SQLite (WAL, one file, sync " + d.sync.String() + ")"
 	}
 	u, _ := url.Parse(d.url)
 	return fmt.Sprintf("PostgreSQL %s%s, %d replica(s)", u.Host, u.Path, d.replicas)
 }
 
-// check refuses flags that do not fit together.
-func (d *database) check() error {
+// check refuses flags that do not fit together, and reads the SQLite sync
+// setting's name.
+func (d *database) check(syncName string) error {
+	var err error
+	if d.sync, err = sqlite.ParseSync(syncName); err != nil {
+		return fmt.Errorf("-sqlite-sync: %w", err)
+	}
 	switch {
 	case d.replicas < 1:
 		return fmt.Errorf("-replicas must be at least 1")
@@ -57,7 +64,7 @@ func (d *database) check() error {
 // empty and leaves the database as it found it (drop removes the schema).
 func (d *database) open(ctx context.Context, dir string) ([]belfry.Store, error) {
 	if !d.postgres() {
-		s, err := sqlite.Open(filepath.Join(dir, "belfry.db"))
+		s, err := sqlite.OpenWith(filepath.Join(dir, "belfry.db"), sqlite.Options{Sync: d.sync})
 		return []belfry.Store{s}, err
 	}
 	b := make([]byte, 6)
@@ -123,7 +130,7 @@ func (d *database) exec(ctx context.Context, statement string) error {
 // into it.
 func (d *database) floorDB(dir string) (db *sql.DB, create, insert string, err error) {
 	if !d.postgres() {
-		db, err = sql.Open("sqlite", sqliteDSN(filepath.Join(dir, "floor.db")))
+		db, err = sql.Open("sqlite", d.sqliteDSN(filepath.Join(dir, "floor.db")))
 		if err == nil {
 			db.SetMaxOpenConns(1) // one writer, as Belfry's SQLite store has
 		}

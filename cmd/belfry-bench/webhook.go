@@ -99,7 +99,7 @@ func (h *hookBench) startBelfry(ctx context.Context, b *bench, clients int) erro
 type hookFloor struct{ insert *sql.Stmt }
 
 func (h *hookBench) startFloor(b *bench, dir string) error {
-	db, err := sql.Open("sqlite", sqliteDSN(filepath.Join(dir, "hookfloor.db")))
+	db, err := sql.Open("sqlite", b.db.sqliteDSN(filepath.Join(dir, "hookfloor.db")))
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,9 @@ type Config struct {
 	// DatabaseURL names a PostgreSQL database that replicas share; empty
 	// means SQLite in DataDir.
 	DatabaseURL string
+	// SQLiteSync is BELFRY_SQLITE_SYNC: full (the default) or normal
+	// (sqlite.ParseSync).
+	SQLiteSync string
 
 	InviteTTL      time.Duration
 	InviteWait     time.Duration
@@ -201,6 +204,7 @@ func (c *Config) bindServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", env("BELFRY_ADDR", "127.0.0.1:8080"), "listen address (BELFRY_ADDR)")
 	fs.StringVar(&c.PublicURL, "public-url", env("BELFRY_PUBLIC_URL", ""), "the address users reach Belfry at, for links in e-mail (BELFRY_PUBLIC_URL; default http://ADDR)")
 	fs.StringVar(&c.DatabaseURL, "database-url", env("BELFRY_DATABASE_URL", ""), "PostgreSQL database that several replicas share: postgres://user:pass@host:5432/db; empty keeps SQLite in the data directory (BELFRY_DATABASE_URL)")
+	fs.StringVar(&c.SQLiteSync, "sqlite-sync", env("BELFRY_SQLITE_SYNC", "full"), "full: a write is acknowledged once on the disk and survives a power cut; normal: once it survives the process being killed, about twice as fast for a lone write (BELFRY_SQLITE_SYNC)")
 	fs.StringVar(&c.LogFormat, "log-format", env("BELFRY_LOG_FORMAT", "text"), "log format: text or json (BELFRY_LOG_FORMAT)")
 	fs.DurationVar(&c.InviteTTL, "invite-ttl", c.envDuration("BELFRY_INVITE_TTL", belfry.DefaultInviteTTL), "how long an invitation link works (BELFRY_INVITE_TTL)")
 	fs.DurationVar(&c.InviteWait, "invite-wait", c.envDuration("BELFRY_INVITE_WAIT", belfry.DefaultInviteWait), "how long InviteUsers waits for its e-mail to be delivered (BELFRY_INVITE_WAIT)")

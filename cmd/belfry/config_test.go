@@ -30,6 +30,28 @@ func TestPublicURLRefused(t *testing.T) {
 	}
 }
 
+// TestSQLiteSync starts Belfry with each BELFRY_SQLITE_SYNC: full and
+// normal start and say in the log which one the store runs with, and a
+// value that is neither is refused, naming the variable, rather than run
+// on a durability the operator did not ask for.
+func TestSQLiteSync(t *testing.T) {
+	t.Parallel()
+	for _, sync := range []string{"full", "normal"} {
+		p := startBelfry(t, startOptions{ExtraEnv: []string{"BELFRY_SQLITE_SYNC=" + sync}})
+		if want := "(sync " + sync + ")"; !strings.Contains(p.stderr.String(), want) {
+			t.Errorf("BELFRY_SQLITE_SYNC=%s: the log does not say %q:\n%s", sync, want, p.stderr)
+		}
+	}
+	p := launch(t, belfryBinary(t), startOptions{DataDir: t.TempDir(), ExtraEnv: []string{"BELFRY_SQLITE_SYNC=off"}})
+	if err := p.waitReady(); err == nil {
+		t.Fatal("belfry serve with BELFRY_SQLITE_SYNC=off started; want it to refuse to")
+	}
+	<-p.done
+	if code := exitCode(p.waitErr); code != 1 || !strings.Contains(p.stderr.String(), "BELFRY_SQLITE_SYNC") {
+		t.Errorf("BELFRY_SQLITE_SYNC=off: exit %d, stderr:\n%s\nwant exit 1 naming the variable", code, p.stderr)
+	}
+}
+
 // TestPublicURLOnEveryInterface starts Belfry on 0.0.0.0 with no
 // BELFRY_PUBLIC_URL: its links must point at http://localhost:PORT, not at
 // 0.0.0.0, which no browser opens, and it must say that BELFRY_PUBLIC_URL

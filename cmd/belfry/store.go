@@ -25,6 +25,9 @@ func (c *Config) usesPostgres() bool {
 // split the data silently), and PostgreSQL without a root key in the
 // environment, which every replica must share (docs/decisions.md).
 func (c *Config) checkDatabase() error {
+	if _, err := c.sqliteOptions(); err != nil {
+		return fmt.Errorf("BELFRY_SQLITE_SYNC (-sqlite-sync): %w", err)
+	}
 	switch {
 	case c.DatabaseURL == "":
 		return nil
@@ -41,7 +44,8 @@ func (c *Config) checkDatabase() error {
 // the URL's password, so that an operator can tell replicas that share one.
 func (c *Config) storeName() string {
 	if !c.usesPostgres() {
-		return "sqlite:" + c.sqlitePath()
+		o, _ := c.sqliteOptions()
+		return "sqlite:" + c.sqlitePath() + " (sync " + o.Sync.String() + ")"
 	}
 	u, err := url.Parse(c.DatabaseURL)
 	if err != nil {
@@ -56,7 +60,21 @@ func openStore(ctx context.Context, c *Config) (belfry.Store, error) {
 	if c.usesPostgres() {
 		return postgres.Open(ctx, c.DatabaseURL)
 	}
-	return sqlite.Open(c.sqlitePath())
+	o, err := c.sqliteOptions()
+	if err != nil {
+		return nil, err
+	}
+	return sqlite.OpenWith(c.sqlitePath(), o)
+}
+
+// sqliteOptions are the SQLite store's options; commands without the
+// serve flags leave SQLiteSync empty, which is the default, full.
+func (c *Config) sqliteOptions() (sqlite.Options, error) {
+	if c.SQLiteSync == "" {
+		return sqlite.Options{}, nil
+	}
+	sync, err := sqlite.ParseSync(c.SQLiteSync)
+	return sqlite.Options{Sync: sync}, err
 }
 
 // setUpEvents gives the service the Events that carry posted and redacted
