@@ -142,8 +142,10 @@ func (s *Service) UpdatePhoneNumberSettings(ctx context.Context, callingName str
 // models neither Conflict nor a limit, and retrying would not help for days.
 func PlanCallingName(ps *PhoneNumberSettings, name string, now time.Time) error {
 	if !callingNamePattern.MatchString(name) {
-		return Errorf(BadRequest, "CallingName %q is not a valid calling name: it must be empty or 2 to 15 "+
-			"letters, digits and spaces", name)
+		// The model marks calling names sensitive: the error does not
+		// repeat it.
+		return Errorf(BadRequest, "CallingName is not a valid calling name: it must be empty or 2 to 15 "+
+			"letters, digits and spaces")
 	}
 	if name == ps.CallingName && !ps.CallingNameUpdated.IsZero() {
 		return nil

@@ -24,8 +24,13 @@ type shape struct {
 	HasMax  bool
 	Pattern string
 	Enum    []string
-	Member  string // the element shape of a list
-	Members []member
+	// Sensitive says the model marks the shape's values sensitive (e-mail
+	// addresses, phone numbers, calling names, join tokens): an error
+	// names where such a value was, never the value, so that it reaches
+	// neither the log nor whoever reads the error.
+	Sensitive bool
+	Member    string // the element shape of a list
+	Members   []member
 }
 
 // A member is a named member of a structure shape and where the wire carries it.

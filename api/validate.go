@@ -181,12 +181,18 @@ func validateString(path string, s *shape, str string) error {
 		return badRequest("%s must be UTF-8 text without NUL characters", path)
 	}
 	if len(s.Enum) > 0 && !slices.Contains(s.Enum, str) {
+		if s.Sensitive {
+			return badRequest("%s must be one of %s", path, strings.Join(s.Enum, ", "))
+		}
 		return badRequest("%s is %q; it must be one of %s", path, str, strings.Join(s.Enum, ", "))
 	}
 	if n := int64(utf8.RuneCountInString(str)); (s.HasMin && n < s.Min) || (s.HasMax && n > s.Max) {
 		return badRequest("%s is %d characters long; it must be %s characters", path, n, rangeText(s))
 	}
 	if re := patterns[s.Name]; re != nil && !re.MatchString(str) {
+		if s.Sensitive {
+			return badRequest("%s is not a valid %s (it must match %s)", path, s.Name, s.Pattern)
+		}
 		return badRequest("%s %q is not a valid %s (it must match %s)", path, str, s.Name, s.Pattern)
 	}
 	return nil

@@ -66,7 +66,7 @@ func TestValidateSDK(t *testing.T) {
 				AccountId: aws.String(team), UserEmailList: []string{"a@example.com", "oops"},
 			})
 			return err
-		}, "oops"},
+		}, "UserEmailList[1]"}, // by its place: addresses are sensitive (TestSensitiveValuesNotRepeated)
 		{"CreateUser bad type", func() error {
 			_, err := e.chime.CreateUser(ctx, &chime.CreateUserInput{
 				AccountId: aws.String(ent), Email: aws.String("a@example.com"), UserType: "Robot",

@@ -51,7 +51,10 @@ type modelShape struct {
 	Max      *int64         `json:"max"`
 	Pattern  string         `json:"pattern"`
 	Enum     []string       `json:"enum"`
-	Error    *struct {
+	// Sensitive marks values that are not to be repeated: e-mail
+	// addresses, phone numbers, calling names, join tokens.
+	Sensitive bool `json:"sensitive"`
+	Error     *struct {
 		HTTPStatusCode int `json:"httpStatusCode"`
 	} `json:"error"`
 	Exception bool `json:"exception"`
@@ -163,6 +166,9 @@ func renderShapes(b *bytes.Buffer, m *model) {
 		}
 		if len(s.Enum) > 0 {
 			fmt.Fprintf(b, "Enum: %#v,", s.Enum)
+		}
+		if s.Sensitive {
+			fmt.Fprintf(b, "Sensitive: true,")
 		}
 		if s.Member != nil {
 			fmt.Fprintf(b, "Member: %q,", s.Member.Shape)
