@@ -161,7 +161,8 @@ func (s *Service) planInvites(a *Account, emails []string, t UserType) (items, a
 	for i, e := range emails {
 		e = strings.TrimSpace(e)
 		if !ValidEmail(e) {
-			return nil, nil, Errorf(BadRequest, "%q is not a valid e-mail address", e)
+			// By its place: the model marks addresses sensitive.
+			return nil, nil, Errorf(BadRequest, "UserEmailList[%d] is not a valid e-mail address", i)
 		}
 		key := EmailKey(e)
 		if first, ok := byKey[key]; ok {

@@ -129,11 +129,12 @@ func (s *Service) CreateUser(ctx context.Context, accountID string, in CreateUse
 		return nil, Errorf(BadRequest, "Email is required")
 	}
 	if !ValidEmail(email) {
-		return nil, Errorf(BadRequest, "%q is not a valid e-mail address", email)
+		return nil, Errorf(BadRequest, "Email is not a valid e-mail address")
 	}
+	// The model marks addresses sensitive: errors name the domain only.
 	if !a.HasDomain(email) {
-		return nil, Errorf(BadRequest, "the domain of %s is not claimed by account %s (claimed: %s)",
-			email, a.ID, strings.Join(a.Domains, ", "))
+		return nil, Errorf(BadRequest, "the domain of Email, %s, is not claimed by account %s (claimed: %s)",
+			EmailDomain(email), a.ID, strings.Join(a.Domains, ", "))
 	}
 	name := strings.TrimSpace(in.Username)
 	if name == "" {

@@ -186,7 +186,7 @@ func (s *Service) BatchUnsuspendUser(ctx context.Context, accountID string, ids 
 		case a.Type != EnterpriseLWA:
 			return Errorf(BadRequest, "users of %s account %s are restored in its directory, not through the API", a.Type, a.ID)
 		case !a.HasDomain(u.Email):
-			return Errorf(BadRequest, "the domain of %s is no longer claimed by account %s; an operator must claim it again first", u.Email, a.ID)
+			return Errorf(BadRequest, "the domain of user %s's address, %s, is no longer claimed by account %s; an operator must claim it again first", u.ID, EmailDomain(u.Email), a.ID)
 		case u.RegisteredOn.IsZero():
 			// An invitee suspended before accepting (a domain release
 			// suspends invitees too) was never registered: it goes back

@@ -69,7 +69,7 @@ func newEnvWith(t *testing.T, store belfry.Store, cfg api.Config) *env {
 	t.Helper()
 	svc := &belfry.Service{Store: store}
 	root := belfry.NewAccessKey("111122223333", "root", time.Now())
-	if testing.Verbose() {
+	if testing.Verbose() && cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
 	cfg.Service, cfg.Root = svc, root

@@ -46,6 +46,7 @@ func TestSensitiveValuesNotRepeated(t *testing.T) {
 	e := newEnvWith(t, openSQLite(t), api.Config{Logger: slog.New(slog.NewTextHandler(&log, nil))})
 	ctx := context.Background()
 	account := e.account("Sensitive")
+	ent := e.enterprise("Sensitive Directory", "example.com")
 	const guid = "0190c3e4-7f6a-7b1c-8d2e-000000000001"
 	cases := []struct {
 		name   string
@@ -70,6 +71,14 @@ func TestSensitiveValuesNotRepeated(t *testing.T) {
 		{"e-mail address", "private.person-at-example", "UserEmailList[1]", func() error {
 			_, err := e.chime.InviteUsers(ctx, &chime.InviteUsersInput{AccountId: aws.String(account),
 				UserEmailList: []string{"ana@example.com", "private.person-at-example"}})
+			return err
+		}},
+		{"e-mail address, by the service's rules", "hidden person", "Email", func() error {
+			_, err := e.chime.CreateUser(ctx, &chime.CreateUserInput{AccountId: aws.String(ent), Email: aws.String("hidden person@example.com")})
+			return err
+		}},
+		{"e-mail address of an unclaimed domain", "hidden.person", "unclaimed.example", func() error {
+			_, err := e.chime.CreateUser(ctx, &chime.CreateUserInput{AccountId: aws.String(ent), Email: aws.String("hidden.person@unclaimed.example")})
 			return err
 		}},
 	}
