@@ -134,6 +134,18 @@ func (s *Server) follow(ctx context.Context, out *eventWriter, m *member, t belf
 				return
 			}
 		case e := <-sub.events:
+			if e.Kind == belfry.EventMissed {
+				// A standing event may be among those missed: check
+				// afresh before replaying.
+				if !s.holdsNow(ctx, m, t) {
+					return
+				}
+				var ok bool
+				if sent, ok = s.replay(ctx, out, m, t, sent); !ok {
+					return
+				}
+				continue
+			}
 			if e.Kind == belfry.EventStanding {
 				if (e.UserID == "" || e.UserID == m.user.ID) && !s.holdsNow(ctx, m, t) {
 					return
