@@ -18,6 +18,10 @@ const (
 	// signed out or suspended, left a room, or the room or account went.
 	// Open pages it concerns check at once whether they may stay open.
 	EventStanding EventKind = "standing"
+	// EventMissed says that events may have been lost on their way, as
+	// while the connection that carries them between replicas was made
+	// again. It concerns every thread: open pages replay from the store.
+	EventMissed EventKind = "missed"
 )
 
 // Event tells the web app's open pages that a thread changed. It carries

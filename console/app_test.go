@@ -358,6 +358,77 @@ func TestStream(t *testing.T) {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
+// TestStreamReplaysRedactions reconnects a stream after a message the
+// client already held was redacted while it was away: the replay must
+// carry the redaction, or the client would go on showing what was removed.
+// Messages that were never redacted are not sent again.
+func TestStreamReplaysRedactions(t *testing.T) {
+	e := newEnv(t)
+	ana, _ := e.member("ana@example.com", "Ana")
+	bo, bc := e.member("bo@example.com", "Bo")
+	e.enterprise()
+	r := e.room("Ops", ana, bo)
+	link := e.srv.URL + "/rooms/" + r.ID + "/events"
+	e.svc.PostRoomMessage(e.ctx(), e.team.ID, r.ID, ana.ID, "kept")
+	secret, _ := e.svc.PostRoomMessage(e.ctx(), e.team.ID, r.ID, ana.ID, "the launch code is 0000")
+	// Bo's client got both, then lost its connection; meanwhile the
+	// second was redacted and a third posted.
+	if err := e.svc.RedactRoomMessage(e.ctx(), e.team.ID, r.ID, secret.ID); err != nil {
+		t.Fatal(err)
+	}
+	third, _ := e.svc.PostRoomMessage(e.ctx(), e.team.ID, r.ID, ana.ID, "after")
+	ev, status := openStream(t, bc, link, itoa(secret.Seq))
+	if status != http.StatusOK {
+		t.Fatalf("GET events = %d", status)
+	}
+	kind, id, data, _ := ev.next()
+	if kind != "redaction" || id != "" || !strings.Contains(data, "message redacted") || strings.Contains(data, "launch code") ||
+		!strings.Contains(data, secret.ID) {
+		t.Errorf("first event after reconnecting: %s %q %q; want the missed redaction of %s", kind, id, data, secret.ID)
+	}
+	if kind, id, data, _ := ev.next(); kind != "message" || id != itoa(third.Seq) || !strings.Contains(data, "after") {
+		t.Errorf("then: %s %s %q; want the message posted while away", kind, id, data)
+	}
+}
+
+// TestStreamReplaysMissedEvents stores a message and a redaction whose
+// events never reach the page, as when the connection that carries events
+// between replicas was lost, and then sends EventMissed, as the
+// PostgreSQL events do once they listen again: the open stream must replay
+// both from the store, without reconnecting.
+func TestStreamReplaysMissedEvents(t *testing.T) {
+	e := newEnv(t)
+	ana, _ := e.member("ana@example.com", "Ana")
+	bo, bc := e.member("bo@example.com", "Bo")
+	e.enterprise()
+	r := e.room("Ops", ana, bo)
+	before, _ := e.svc.PostRoomMessage(e.ctx(), e.team.ID, r.ID, ana.ID, "before the gap")
+	ev, status := openStream(t, bc, e.srv.URL+"/rooms/"+r.ID+"/events", itoa(before.Seq))
+	if status != http.StatusOK {
+		t.Fatalf("GET events = %d", status)
+	}
+	// A Service without Events stores without telling the pages.
+	quiet := &belfry.Service{Store: e.svc.Store, Clock: e.svc.Clock}
+	if err := quiet.RedactRoomMessage(e.ctx(), e.team.ID, r.ID, before.ID); err != nil {
+		t.Fatal(err)
+	}
+	during, err := quiet.PostRoomMessage(e.ctx(), e.team.ID, r.ID, ana.ID, "during the gap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.svc.Events.Publish(e.ctx(), belfry.Event{Kind: belfry.EventMissed})
+	if kind, _, data, _ := ev.next(); kind != "redaction" || !strings.Contains(data, before.ID) || strings.Contains(data, "before the gap") {
+		t.Errorf("after EventMissed: %s %q; want the missed redaction of %s", kind, data, before.ID)
+	}
+	if kind, id, data, _ := ev.next(); kind != "message" || id != itoa(during.Seq) || !strings.Contains(data, "during the gap") {
+		t.Errorf("then: %s %s %q; want the message posted during the gap", kind, id, data)
+	}
+	third, _ := e.svc.PostRoomMessage(e.ctx(), e.team.ID, r.ID, ana.ID, "after the gap")
+	if kind, id, _, _ := ev.next(); kind != "message" || id != itoa(third.Seq) {
+		t.Errorf("live again: %s %s; want the message posted after the gap, once", kind, id)
+	}
+}
+
 // TestStreamOutlivesReadTimeout serves the pages as serve does, with a
 // ReadTimeout, and checks that a stream still carries messages after it:
 // the timeout bounds reading the request, not the answer's life.

@@ -68,6 +68,14 @@ func (h *hub) deliver(e belfry.Event) {
 	for sub := range h.subs[threadKey{e.AccountID, e.Thread}] {
 		subs = append(subs, sub)
 	}
+	if e.Kind == belfry.EventMissed {
+		// Every page hears it, of every account.
+		for _, set := range h.subs {
+			for sub := range set {
+				subs = append(subs, sub)
+			}
+		}
+	}
 	if e.Kind == belfry.EventStanding && e.Thread == (belfry.Thread{}) {
 		// Every page of the account hears it.
 		for k, set := range h.subs {

@@ -79,8 +79,12 @@ func lastEventID(r *http.Request) (seq int64, ok bool) {
 }
 
 // replay sends the messages after Seq since, from the store, and returns
-// the Seq of the last one sent. A client so far behind that one page of
-// history does not reach back to it is told to reload instead.
+// the Seq of the last one sent. Before them it sends a redaction for each
+// redacted message up to since: the client may hold it as it was before a
+// redaction it missed while it was away (or between its page and this
+// stream), and a redaction must reach every screen. A client so far behind
+// that one page of history does not reach back to it is told to reload
+// instead.
 func (s *Server) replay(ctx context.Context, out *eventWriter, m *member, t belfry.Thread, since int64) (int64, bool) {
 	msgs, err := s.svc.History(ctx, m.account.ID, t, 0, belfry.MaxHistoryPage)
 	if err != nil {
@@ -91,8 +95,15 @@ func (s *Server) replay(ctx context.Context, out *eventWriter, m *member, t belf
 		return since, false
 	}
 	for _, msg := range msgs {
+		if msg.Seq <= since && !msg.Redacted.IsZero() {
+			if !s.sendMessage(out, m, msg, string(belfry.EventRedacted)) {
+				return since, false
+			}
+		}
+	}
+	for _, msg := range msgs {
 		if msg.Seq > since {
-			if !s.sendMessage(out, m, msg, "message") {
+			if !s.sendMessage(out, m, msg, string(belfry.EventPosted)) {
 				return since, false
 			}
 			since = msg.Seq
@@ -123,6 +134,18 @@ func (s *Server) follow(ctx context.Context, out *eventWriter, m *member, t belf
 				return
 			}
 		case e := <-sub.events:
+			if e.Kind == belfry.EventMissed {
+				// A standing event may be among those missed: check
+				// afresh before replaying.
+				if !s.holdsNow(ctx, m, t) {
+					return
+				}
+				var ok bool
+				if sent, ok = s.replay(ctx, out, m, t, sent); !ok {
+					return
+				}
+				continue
+			}
 			if e.Kind == belfry.EventStanding {
 				if (e.UserID == "" || e.UserID == m.user.ID) && !s.holdsNow(ctx, m, t) {
 					return

@@ -23,6 +23,9 @@ type Events struct {
 	log   *slog.Logger
 	ready chan struct{}
 	once  sync.Once
+	// listened says that a LISTEN has held before, so that the next one
+	// follows a gap (Run's goroutine only).
+	listened bool
 }
 
 var _ belfry.Events = (*Events)(nil)
@@ -54,8 +57,9 @@ func (ev *Events) Publish(ctx context.Context, e belfry.Event) error {
 func (ev *Events) Subscribe(f func(belfry.Event)) (cancel func()) { return ev.local.Subscribe(f) }
 
 // Run listens until ctx ends. A lost connection is made again after a
-// second; what was published meanwhile reaches a live page when it
-// reconnects and replays from the store.
+// second; once it listens again, the replica's subscribers hear
+// EventMissed, and the live pages replay from the store what was
+// published meanwhile.
 func (ev *Events) Run(ctx context.Context) error {
 	for {
 		err := ev.listen(ctx)
@@ -87,6 +91,10 @@ func (ev *Events) listen(ctx context.Context) error {
 		return err
 	}
 	ev.once.Do(func() { close(ev.ready) })
+	if ev.listened {
+		ev.local.Publish(ctx, belfry.Event{Kind: belfry.EventMissed})
+	}
+	ev.listened = true
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/belfryhq/belfry"
 	"github.com/belfryhq/belfry/postgres"
+	"github.com/jackc/pgx/v5"
 )
 
 // TestEventsReachOtherReplica posts a message through one replica's
@@ -60,5 +61,43 @@ func TestEventsReachOtherReplica(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("the other replica's subscriber heard nothing of the message in 30 s")
+	}
+}
+
+// TestEventsMissedAfterReconnect ends the connection that listens for
+// events, as a restart of PostgreSQL or a network cut would: once it
+// listens again, the replica's subscribers hear EventMissed, so that live
+// pages replay from the store what was published in between.
+func TestEventsMissedAfterReconnect(t *testing.T) {
+	u, stores := replicas(t, 1)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	ev := postgres.NewEvents(stores[0], nil)
+	go ev.Run(ctx)
+	select {
+	case <-ev.Listening():
+	case <-ctx.Done():
+		t.Fatal("events never started listening")
+	}
+	heard := make(chan belfry.Event, 10)
+	defer ev.Subscribe(func(e belfry.Event) { heard <- e })()
+	conn, err := pgx.Connect(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var ended int
+	err = conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND query = 'LISTEN "belfry_events:' || current_schema() || '"'`).Scan(&ended)
+	if err != nil || ended != 1 {
+		t.Fatalf("ending the listening connection: %d ended, %v; want 1", ended, err)
+	}
+	select {
+	case e := <-heard:
+		if e.Kind != belfry.EventMissed {
+			t.Errorf("after the listening connection ended, subscribers heard %+v; want EventMissed", e)
+		}
+	case <-ctx.Done():
+		t.Fatal("subscribers heard nothing in 30 s after the listening connection ended")
 	}
 }
