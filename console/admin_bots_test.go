@@ -19,21 +19,28 @@ import (
 // challenge, and makes e's Belfry trust its certificate.
 func (e *adminEnv) botEndpoint() string {
 	e.t.Helper()
+	return botEndpointFor(e.t, e.svc)
+}
+
+// botEndpointFor starts an HTTPS bot that answers challenges, trusted by
+// svc's bot client, and returns its events URL.
+func botEndpointFor(t *testing.T, svc *belfry.Service) string {
+	t.Helper()
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var ev struct{ Challenge string }
 		json.NewDecoder(r.Body).Decode(&ev)
 		json.NewEncoder(w).Encode(map[string]string{"Challenge": ev.Challenge})
 	}))
-	e.t.Cleanup(srv.Close)
-	ca := filepath.Join(e.t.TempDir(), "ca.pem")
+	t.Cleanup(srv.Close)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	client, err := botevent.New(botevent.Config{CAFile: ca})
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
-	e.svc.BotEndpoints = client
+	svc.BotEndpoints = client
 	return srv.URL + "/events"
 }
 

@@ -91,17 +91,46 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email := strings.TrimSpace(r.PostFormValue("email"))
-	users, err := s.svc.ListUsers(m.as(r.Context()), m.account.ID, belfry.UserFilter{EmailKey: email}, belfry.Page{Limit: 1})
+	id, err := s.memberAddressed(r, m, email)
 	switch {
-	case err != nil && belfry.ErrorKind(err) != belfry.BadRequest:
+	case err != nil:
 		s.failed(w, r, err)
 		return
-	case len(users) == 0:
-		s.renderThread(w, r, m, t, http.StatusBadRequest, "No member of "+m.account.Name+" has that address.", "")
+	case id == "":
+		s.renderThread(w, r, m, t, http.StatusBadRequest, "No member or bot of "+m.account.Name+" has that address.", "")
 		return
 	}
-	_, err = s.svc.CreateRoomMembership(m.as(r.Context()), m.account.ID, t.RoomID, users[0].ID, belfry.RoleMember)
+	_, err = s.svc.CreateRoomMembership(m.as(r.Context()), m.account.ID, t.RoomID, id, belfry.RoleMember)
 	s.afterMemberChange(w, r, m, t, err)
+}
+
+// memberAddressed finds who an address names in the account: a user, or
+// else a bot, as Chime's client let members add a bot to a room by its
+// address. It returns "" when neither has it.
+func (s *Server) memberAddressed(r *http.Request, m *member, email string) (string, error) {
+	ctx := m.as(r.Context())
+	users, err := s.svc.ListUsers(ctx, m.account.ID, belfry.UserFilter{EmailKey: email}, belfry.Page{Limit: 1})
+	switch {
+	case belfry.ErrorKind(err) == belfry.BadRequest:
+		return "", nil // no address at all
+	case err != nil:
+		return "", err
+	case len(users) > 0:
+		return users[0].ID, nil
+	}
+	bots, err := s.svc.ListBots(ctx, m.account.ID, belfry.Page{Limit: belfry.MaxBotsPerAccount})
+	switch {
+	case belfry.ErrorKind(err) == belfry.BadRequest:
+		return "", nil // a Team account, which has no bots
+	case err != nil:
+		return "", err
+	}
+	for _, b := range bots {
+		if strings.EqualFold(b.Email, email) {
+			return b.ID, nil
+		}
+	}
+	return "", nil
 }
 
 // removeMember takes a member out of the room. Their open pages of the

@@ -58,6 +58,52 @@ func TestRoomAdministrators(t *testing.T) {
 	_ = cy
 }
 
+// TestAddBotToRoom has a room's administrator add a bot by its address
+// from the room's page, as Chime's client allowed: the bot becomes a member
+// and, being one, is sent its Invite event. A disabled bot's address is
+// found too (the service decides what a disabled bot may do), and an
+// address that no user or bot has is refused on the page.
+func TestAddBotToRoom(t *testing.T) {
+	e := newEnv(t)
+	ana, ac := e.member("ana@example.com", "Ana")
+	e.enterprise()
+	bot, err := e.svc.CreateBot(e.ctx(), e.team.ID, "Helper", "example.com")
+	if err == nil {
+		_, err = e.svc.PutEventsConfiguration(e.ctx(), e.team.ID, bot.ID, botEndpointFor(t, e.svc), "")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.room("Ops", ana)
+	page := e.srv.URL + "/rooms/" + r.ID
+	_, view, _ := fetch(t, ac, "GET", page, nil)
+	token := tokenOf(t, view, "/rooms/"+r.ID+"/members")
+	if status, body, _ := fetch(t, ac, "POST", page+"/members", url.Values{"email": {strings.ToUpper(bot.Email)}, "csrf": {token}}); status != http.StatusSeeOther {
+		t.Fatalf("adding the bot by its address = %d; want 303; the page says %q", status, problemOf(body))
+	}
+	ms, err := e.svc.ListRoomMemberships(e.ctx(), e.team.ID, r.ID, belfry.Page{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var added *belfry.Membership
+	for _, m := range ms {
+		if m.Member.ID == bot.ID {
+			added = m
+		}
+	}
+	if added == nil || added.Member.Type != belfry.MemberBot || added.Role != belfry.RoleMember {
+		t.Fatalf("memberships after adding the bot: %+v; want the bot as a Member of type Bot", ms)
+	}
+	_, view, _ = fetch(t, ac, "GET", page, nil)
+	if !strings.Contains(view, "Helper") {
+		t.Errorf("the room's page does not list the bot among its members")
+	}
+	status, body, _ := fetch(t, ac, "POST", page+"/members", url.Values{"email": {"nobody@example.com"}, "csrf": {token}})
+	if status != http.StatusBadRequest || !strings.Contains(body, "No member or bot") {
+		t.Errorf("adding an address nobody has = %d; want 400 saying no member or bot has it", status)
+	}
+}
+
 // tokenOf returns the CSRF token of the form of page that posts to
 // action.
 func tokenOf(t *testing.T, page, action string) string {
@@ -94,4 +140,13 @@ func TestDeletedAccountEndsSession(t *testing.T) {
 	if status, _, _ := fetch(t, c, "GET", e.srv.URL+"/welcome", nil); status != http.StatusUnauthorized {
 		t.Errorf("GET /welcome after the account's deletion = %d; want 401", status)
 	}
+}
+
+// problemOf is the problem a page shows, if any.
+func problemOf(page string) string {
+	m := regexp.MustCompile(`(?s)class="error"[^>]*>(.*?)</`).FindStringSubmatch(page)
+	if m == nil {
+		return ""
+	}
+	return strings.TrimSpace(m[1])
 }
