@@ -176,8 +176,8 @@ func (s *Server) consoleForm(w http.ResponseWriter, r *http.Request) (*admin, bo
 // signed in, the navigation, and a note on what just happened.
 type adminFrame struct {
 	Title, KeyID, AwsAccountID, CSRF string
-	// Section names the navigation entry to mark: accounts, jobs or
-	// audit.
+	// Section names the navigation entry to mark: accounts, phones,
+	// jobs or audit.
 	Section string
 	Note    string
 	Problem string
@@ -192,25 +192,30 @@ func (s *Server) frame(r *http.Request, a *admin, title, section string) adminFr
 // text for each ?note= code, so that a link cannot make a page say
 // anything else.
 var notes = map[string]string{
-	"created":     "Created.",
-	"renamed":     "Renamed.",
-	"claimed":     "Domain claimed.",
-	"released":    "Domain released; its users are suspended.",
-	"invited":     "Invitation sent.",
-	"resent":      "Invitation sent again, with a new link.",
-	"revoked":     "Invitation revoked: its link no longer works.",
-	"suspended":   "User suspended.",
-	"unsuspended": "User unsuspended.",
-	"licence":     "Licence changed.",
-	"deleted":     "Deleted.",
-	"added":       "Member added.",
-	"removed":     "Member removed.",
-	"role":        "Role changed.",
-	"enabled":     "Bot enabled.",
-	"disabled":    "Bot disabled.",
-	"token":       "New security token made; the old one no longer works.",
-	"events":      "Events configuration saved.",
-	"noevents":    "Events configuration removed.",
+	"created":       "Created.",
+	"renamed":       "Renamed.",
+	"claimed":       "Domain claimed.",
+	"released":      "Domain released; its users are suspended.",
+	"invited":       "Invitation sent.",
+	"resent":        "Invitation sent again, with a new link.",
+	"revoked":       "Invitation revoked: its link no longer works.",
+	"suspended":     "User suspended.",
+	"unsuspended":   "User unsuspended.",
+	"licence":       "Licence changed.",
+	"deleted":       "Deleted.",
+	"added":         "Member added.",
+	"removed":       "Member removed.",
+	"role":          "Role changed.",
+	"enabled":       "Bot enabled.",
+	"disabled":      "Bot disabled.",
+	"token":         "New security token made; the old one no longer works.",
+	"events":        "Events configuration saved.",
+	"noevents":      "Events configuration removed.",
+	"associated":    "Number associated with the user.",
+	"disassociated": "Number disassociated from its user.",
+	"product":       "Product type changed.",
+	"queued":        "Number moved to the deletion queue; restore it within 7 days to keep it.",
+	"restored":      "Number restored.",
 }
 
 // back sends the browser to path with a note on what changed, after a
@@ -254,7 +259,7 @@ func (s *Server) notFound(w http.ResponseWriter, what string) {
 
 // adminPages are the console's templates, each parsed with the layout and
 // admin_frame.html.
-var adminPages = []string{"admin_signin", "admin_accounts", "admin_account", "admin_rooms", "admin_room", "admin_bots", "admin_bot", "admin_jobs", "admin_audit"}
+var adminPages = []string{"admin_signin", "admin_accounts", "admin_account", "admin_rooms", "admin_room", "admin_bots", "admin_bot", "admin_jobs", "admin_audit", "admin_phones", "admin_phone"}
 
 // routeConsole adds the console's routes: pages are GETs, and every
 // change is a POST from a console page.
@@ -267,6 +272,9 @@ func (s *Server) routeConsole() {
 		"POST " + adminPrefix + "accounts":                           s.createAccount,
 		"GET " + adminPrefix + "jobs":                                s.showJobs,
 		"GET " + adminPrefix + "audit":                               s.showAudit,
+		"GET " + phonesPath:                                          s.showPhones,
+		"GET " + phonesPath + "/{number}":                            s.showPhone,
+		"POST " + phonesPath + "/{number}/{action}":                  s.phoneAction,
 		"GET " + acct:                                                s.accountPage(s.showAccount),
 		"POST " + acct + "/rename":                                   s.renameAccount,
 		"POST " + acct + "/domains":                                  s.claimDomain,

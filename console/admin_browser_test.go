@@ -136,6 +136,19 @@ func TestConsolePagesInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.waitDeliveries(w, corp.ID, bot.ID, func(log []*belfry.BotDelivery) bool { return len(log) == 1 })
+	// Numbers of the AWS account, one of them a user's and one deleted, for
+	// the phone numbers page.
+	e.phones(e.root, belfry.BusinessCalling, 100, 4)
+	users, err := e.svc.ListUsers(as(e.root), corp.ID, belfry.UserFilter{EmailKey: "ana@example.com"}, belfry.Page{Limit: 1})
+	if err != nil || len(users) != 1 {
+		t.Fatalf("ListUsers = %v, %v", users, err)
+	}
+	if err := e.svc.AssociatePhoneNumberWithUser(apiCall(e.root, "AssociatePhoneNumberWithUser"), corp.ID, users[0].ID, seattle(100)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.DeletePhoneNumber(apiCall(e.root, "DeletePhoneNumber"), seattle(103)); err != nil {
+		t.Fatal(err)
+	}
 	ctx := browser(t)
 	viewport := chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)
 	shots := os.Getenv("BELFRY_SCREENSHOTS") != ""
@@ -150,6 +163,8 @@ func TestConsolePagesInBrowser(t *testing.T) {
 		{"/console/accounts/" + corp.ID + "/rooms", "Rooms of Example Corp", "console-rooms.png"},
 		{"/console/accounts/" + corp.ID + "/rooms/" + room.ID, "Incident response", "console-room.png"},
 		{"/console/accounts/" + corp.ID + "/bots/" + bot.ID, "Deploy (Bot)", "console-bot.png"},
+		{"/console/phone-numbers", "Phone numbers", "console-phone-numbers.png"},
+		{phonePage(seattle(100)), seattle(100), "console-phone-number.png"},
 		{"/console/jobs", "Job queue", "console-jobs.png"},
 		{"/console/audit", "Audit log", "console-audit.png"},
 	} {
