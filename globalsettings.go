@@ -134,6 +134,17 @@ func (s *Service) UpdatePhoneNumberSettings(ctx context.Context, callingName str
 	})
 }
 
+// CheckCallingName holds a calling name to the model's CallingName, for
+// the default calling name and a number's alike. The model marks calling
+// names sensitive: the error does not repeat it.
+func CheckCallingName(name string) error {
+	if !callingNamePattern.MatchString(name) {
+		return Errorf(BadRequest, "CallingName is not a valid calling name: it must be empty or 2 to 15 "+
+			"letters, digits and spaces")
+	}
+	return nil
+}
+
 // PlanCallingName sets ps's calling name to name at now. The default
 // calling name may change once per CallingNameChangeInterval
 // (chime-behaviour.md §3.6); the first setting is free. Setting the name it
@@ -141,11 +152,8 @@ func (s *Service) UpdatePhoneNumberSettings(ctx context.Context, callingName str
 // succeeds as the first did. The refusal is a BadRequest: the operation
 // models neither Conflict nor a limit, and retrying would not help for days.
 func PlanCallingName(ps *PhoneNumberSettings, name string, now time.Time) error {
-	if !callingNamePattern.MatchString(name) {
-		// The model marks calling names sensitive: the error does not
-		// repeat it.
-		return Errorf(BadRequest, "CallingName is not a valid calling name: it must be empty or 2 to 15 "+
-			"letters, digits and spaces")
+	if err := CheckCallingName(name); err != nil {
+		return err
 	}
 	if name == ps.CallingName && !ps.CallingNameUpdated.IsZero() {
 		return nil

@@ -66,6 +66,9 @@ func PlanNumberUpdate(n *PhoneNumber, u NumberUpdate, now time.Time, delay time.
 		}
 		n.ProductType = *u.ProductType
 	default:
+		if err := CheckCallingName(*u.CallingName); err != nil {
+			return err
+		}
 		if n.Settle(now).CallingNameStatus == CallingNameUpdating {
 			return Errorf(Conflict, "the calling name of %s is still being updated; try again once it is done", n.E164)
 		}

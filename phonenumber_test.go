@@ -3,6 +3,7 @@ package belfry_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/belfryhq/belfry"
 )
@@ -89,6 +90,29 @@ func TestFitsProduct(t *testing.T) {
 	} {
 		if err := belfry.FitsProduct(c.n, c.p); (err == nil) != c.ok {
 			t.Errorf("FitsProduct(%+v, %s) = %v; want ok %v", c.n, c.p, err, c.ok)
+		}
+	}
+}
+
+// TestPlanNumberUpdateCallingName holds a number's calling name to the
+// model's rule in the domain, as the default calling name is, so that no
+// caller but the API's model check can set one that the API would refuse;
+// the error does not repeat the name, which the model marks sensitive.
+func TestPlanNumberUpdateCallingName(t *testing.T) {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		ok   bool
+	}{{"Ops Desk", true}, {"", true}, {"X", false}, {"Help <script>", false}, {"Sixteen letters!", false}} {
+		n := &belfry.PhoneNumber{E164: "+14155550100", Status: belfry.NumberUnassigned, ProductType: belfry.BusinessCalling}
+		err := belfry.PlanNumberUpdate(n, belfry.NumberUpdate{ID: n.E164, CallingName: &tc.name}, now, time.Second)
+		switch {
+		case tc.ok && err != nil:
+			t.Errorf("calling name %q: %v; want it taken", tc.name, err)
+		case !tc.ok && (belfry.ErrorKind(err) != belfry.BadRequest || strings.Contains(err.Error(), tc.name)):
+			t.Errorf("calling name %q: %v; want BadRequest that does not repeat it", tc.name, err)
+		case !tc.ok && n.CallingName != "":
+			t.Errorf("calling name %q refused, yet the number's is now %q", tc.name, n.CallingName)
 		}
 	}
 }
