@@ -19,7 +19,9 @@ type wireBotDelivery struct {
 }
 
 // listBotDeliveries answers GET /_belfry/bot-deliveries?account-id=&bot-id=:
-// a bot's delivery log, oldest attempt first, a page at a time.
+// a bot's delivery log, a page at a time, oldest attempt first, or with
+// order=newest the newest first, as an operator looking into a bot's
+// trouble wants it.
 func (s *Server) listBotDeliveries(c *call) (any, error) {
 	var after int64
 	if t := c.query.Get("next-token"); t != "" {
@@ -34,7 +36,17 @@ func (s *Server) listBotDeliveries(c *call) (any, error) {
 		return nil, badRequest("give account-id and bot-id")
 	}
 	const size = 500
-	list, err := s.svc.BotDeliveries(c.r.Context(), accountID, botID, belfry.Page{After: after, Limit: size + 1})
+	var list []*belfry.BotDelivery
+	var err error
+	switch order := c.query.Get("order"); order {
+	case "", "oldest":
+		list, err = s.svc.BotDeliveries(c.r.Context(), accountID, botID, belfry.Page{After: after, Limit: size + 1})
+	case "newest":
+		// The next page starts before the last attempt of this one.
+		list, err = s.svc.RecentBotDeliveries(c.r.Context(), accountID, botID, after, size+1)
+	default:
+		return nil, badRequest("order is oldest or newest, not %q", order)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -398,6 +399,7 @@ func TestBotEventsOutlastADownEndpoint(t *testing.T) {
 	if gap1 < 170*time.Millisecond || gap1 > time.Second || gap2 < 350*time.Millisecond || gap2 > 1500*time.Millisecond {
 		t.Errorf("gaps between attempts = %s, %s; want about 200 ms, then 400 ms", gap1, gap2)
 	}
+	checkDeliveryOrder(t, be)
 	jobs, _ := be.svc.ListJobs(context.Background(), belfry.JobFilter{Kind: belfry.KindBotEvent, Statuses: []belfry.JobStatus{belfry.JobFailed, belfry.JobCancelled}}, belfry.Page{})
 	if len(jobs) != 1 {
 		t.Errorf("failed or cancelled jobs = %+v; want the stale Mention alone", jobs)
@@ -530,4 +532,41 @@ func TestBotReplyRateLimited(t *testing.T) {
 	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
 		t.Errorf("second reply = %d, Retry-After %q; want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
+}
+
+// checkDeliveryOrder reads the bot's delivery log through the operator
+// route, as `belfry bots deliveries` does, both ways: oldest first, and
+// with order=newest the same attempts newest first, the newest being the
+// log's last; an unknown order is a 400.
+func checkDeliveryOrder(t *testing.T, be *botEnv) {
+	t.Helper()
+	// The log stops growing once the fresh Mention's 200 is in it.
+	waitJobs(t, be, func(log []*belfry.BotDelivery) bool {
+		return slices.ContainsFunc(log, func(d *belfry.BotDelivery) bool { return d.Type == belfry.BotMention && d.Status == 200 })
+	})
+	route := "/_belfry/bot-deliveries?account-id=" + be.acct + "&bot-id=" + be.botID
+	read := func(path string) []string {
+		var out struct {
+			Deliveries []struct {
+				EventId   string
+				Attempt   int
+				EventType string
+			}
+		}
+		decodeJSON(t, be.operator("GET", path, "", http.StatusOK), &out)
+		var ids []string
+		for _, d := range out.Deliveries {
+			ids = append(ids, fmt.Sprintf("%s/%s#%d", d.EventType, d.EventId, d.Attempt))
+		}
+		return ids
+	}
+	oldest, newest := read(route), read(route+"&order=newest")
+	if len(oldest) < 4 {
+		t.Fatalf("the operator route lists %d attempts; want the 503s and the 200 at least", len(oldest))
+	}
+	slices.Reverse(newest)
+	if !slices.Equal(oldest, newest) {
+		t.Errorf("order=newest listed\n%v\nwant the oldest-first listing reversed:\n%v", newest, oldest)
+	}
+	be.operator("GET", route+"&order=sideways", "", http.StatusBadRequest)
 }

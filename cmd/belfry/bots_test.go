@@ -221,6 +221,10 @@ func TestBotDemoFlow(t *testing.T) {
 		!strings.Contains(rows[2], "Remove") || !strings.Contains(rows[2], " 503 ") {
 		t.Errorf("belfry bots deliveries:\n%s\nwant the Invite's 200, the Remove's 503s, then its 200", strings.Join(rows, "\n"))
 	}
+	last := strings.Split(strings.TrimSpace(again.mustOperator("bots", "deliveries", "-newest", "1", account, botID)), "\n")
+	if len(last) != 2 || last[1] != rows[len(rows)-1] {
+		t.Errorf("belfry bots deliveries -newest 1:\n%s\nwant the header and the log's last attempt:\n%s", strings.Join(last, "\n"), rows[len(rows)-1])
+	}
 }
 
 // deliveries polls `belfry bots deliveries` until done says its rows (the
