@@ -407,6 +407,12 @@ func TestStreamReplaysMissedEvents(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("GET events = %d", status)
 	}
+	// Once a live message arrives, the stream's first replay is over and
+	// it follows the events.
+	live, _ := e.svc.PostRoomMessage(e.ctx(), e.team.ID, r.ID, ana.ID, "live")
+	if kind, id, _, _ := ev.next(); kind != "message" || id != itoa(live.Seq) {
+		t.Fatalf("first event: %s %s; want the live message", kind, id)
+	}
 	// A Service without Events stores without telling the pages.
 	quiet := &belfry.Service{Store: e.svc.Store, Clock: e.svc.Clock}
 	if err := quiet.RedactRoomMessage(e.ctx(), e.team.ID, r.ID, before.ID); err != nil {
