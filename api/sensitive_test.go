@@ -1,11 +1,9 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,25 +13,6 @@ import (
 	"github.com/belfryhq/belfry/api"
 )
 
-// lockedBuffer is a log destination that handlers write to while the test
-// reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestSensitiveValuesNotRepeated sends values of the shapes the model marks
 // sensitive (a calling name, phone numbers, a join token, an e-mail address)
 // that break the model's patterns. Each is refused as BadRequest with a
@@ -42,7 +21,7 @@ func (l *lockedBuffer) String() string {
 // value of a shape that is not sensitive is still quoted, so that a caller
 // can find it.
 func TestSensitiveValuesNotRepeated(t *testing.T) {
-	var log lockedBuffer
+	var log logBuffer
 	e := newEnvWith(t, openSQLite(t), api.Config{Logger: slog.New(slog.NewTextHandler(&log, nil))})
 	ctx := context.Background()
 	account := e.account("Sensitive")
