@@ -58,6 +58,9 @@ func PlanNumberUpdate(n *PhoneNumber, u NumberUpdate, now time.Time, delay time.
 	case n.Status == NumberDeleting:
 		return Errorf(BadRequest, "phone number %s is in the deletion queue; restore it first", n.E164)
 	case u.ProductType != nil:
+		if err := CheckProductType(*u.ProductType); err != nil {
+			return err
+		}
 		if err := FitsProduct(n, *u.ProductType); err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -32,6 +33,18 @@ const (
 	VoiceConnector            ProductType = "VoiceConnector"
 	SipMediaApplicationDialIn ProductType = "SipMediaApplicationDialIn"
 )
+
+// ProductTypes are the model's PhoneNumberProductType values.
+var ProductTypes = []ProductType{BusinessCalling, VoiceConnector, SipMediaApplicationDialIn}
+
+// CheckProductType holds p to the model's product types, for every caller
+// of the service, not only those whose input the API's model checks.
+func CheckProductType(p ProductType) error {
+	if !slices.Contains(ProductTypes, p) {
+		return Errorf(BadRequest, "%q is not a product type: it is BusinessCalling, VoiceConnector or SipMediaApplicationDialIn", string(p))
+	}
+	return nil
+}
 
 // NumberStatus is where a number stands.
 type NumberStatus string

@@ -116,3 +116,20 @@ func TestPlanNumberUpdateCallingName(t *testing.T) {
 		}
 	}
 }
+
+// TestProductTypeHeldInTheDomain checks that a product type outside the
+// model's is refused by the domain, for the console's forms as for the API,
+// and that the number keeps the one it had.
+func TestProductTypeHeldInTheDomain(t *testing.T) {
+	for _, p := range belfry.ProductTypes {
+		if err := belfry.CheckProductType(p); err != nil {
+			t.Errorf("CheckProductType(%s) = %v", p, err)
+		}
+	}
+	bogus := belfry.ProductType("Fax")
+	n := &belfry.PhoneNumber{E164: "+14155550100", Country: "US", Status: belfry.NumberUnassigned, ProductType: belfry.BusinessCalling}
+	err := belfry.PlanNumberUpdate(n, belfry.NumberUpdate{ID: n.E164, ProductType: &bogus}, time.Now(), time.Second)
+	if belfry.ErrorKind(err) != belfry.BadRequest || n.ProductType != belfry.BusinessCalling {
+		t.Errorf("PlanNumberUpdate to %q = %v, product type now %s; want BadRequest and BusinessCalling kept", bogus, err, n.ProductType)
+	}
+}

@@ -77,6 +77,9 @@ func (s *Service) CreatePhoneNumberOrder(ctx context.Context, product ProductTyp
 	if err != nil {
 		return nil, err
 	}
+	if err := CheckProductType(product); err != nil {
+		return nil, err
+	}
 	switch {
 	case len(numbers) == 0:
 		return nil, Errorf(BadRequest, "E164PhoneNumbers must name at least one number")

@@ -26,9 +26,6 @@ func phonePath(e164 string) string { return phonesPath + "/" + belfry.WirePhoneN
 var numberStatuses = []string{"AcquireInProgress", "AcquireFailed", "Unassigned", "Assigned", "ReleaseInProgress",
 	"DeleteInProgress", "ReleaseFailed", "DeleteFailed"}
 
-// productTypes are the model's PhoneNumberProductType values.
-var productTypes = []string{string(belfry.BusinessCalling), string(belfry.VoiceConnector), string(belfry.SipMediaApplicationDialIn)}
-
 type phoneView struct {
 	E164, Path, Type, Country, Place, ProductType, Status, Created, Updated, Deleted string
 	CallingName, CallingNameStatus                                                   string
@@ -156,7 +153,9 @@ func (s *Server) renderPhone(w http.ResponseWriter, r *http.Request, a *admin, n
 	p.adminFrame = s.frame(r, a, n.E164, "phones")
 	p.Problem = problem
 	p.Number = s.viewPhone(r, a, n, map[string]*belfry.Account{})
-	p.ProductTypes = options(string(n.ProductType), productTypes...)
+	for _, pt := range belfry.ProductTypes {
+		p.ProductTypes = append(p.ProductTypes, filterOption{Value: string(pt), Label: string(pt), Selected: pt == n.ProductType})
+	}
 	if p.Number.Unassigned {
 		all, err := s.ownAccounts(r, a)
 		if err != nil {
@@ -198,10 +197,6 @@ func (s *Server) phoneAction(w http.ResponseWriter, r *http.Request) {
 		err = s.svc.DisassociatePhoneNumberFromUser(s.act(r, a, "DisassociatePhoneNumberFromUser"), n.AccountID, n.UserID)
 	case "product":
 		pt := belfry.ProductType(r.PostFormValue("product"))
-		if !slices.Contains(productTypes, string(pt)) {
-			err = belfry.Errorf(belfry.BadRequest, "%q is not a product type.", pt)
-			break
-		}
 		_, err = s.svc.UpdatePhoneNumber(s.act(r, a, "UpdatePhoneNumber"), belfry.NumberUpdate{ID: n.E164, ProductType: &pt})
 	case "delete":
 		note = "queued"

@@ -198,8 +198,16 @@ func TestConsolePhoneNumbers(t *testing.T) {
 		t.Errorf("after restoring, the number is %s; want Unassigned", n.Status)
 	}
 
-	// Product type: a VoiceConnector number is for no user.
+	// Product type: a forged value is refused by the service and shown;
+	// a VoiceConnector number is for no user.
 	third := phonePage(seattle(2))
+	if status, page, _ := e.submit(c, third, third+"/product", url.Values{"product": {"Fax<b>"}}); status != http.StatusBadRequest ||
+		!strings.Contains(page, "is not a product type") || strings.Contains(page, "Fax<b>") {
+		t.Errorf("a forged product type = %d; want 400 saying so, the value escaped", status)
+	}
+	if n := e.number(e.root, seattle(2)); n.ProductType != belfry.BusinessCalling {
+		t.Errorf("after a forged product type the number is %s; want BusinessCalling kept", n.ProductType)
+	}
 	if status, _, _ := e.submit(c, third, third+"/product", url.Values{"product": {"VoiceConnector"}}); status != http.StatusSeeOther {
 		t.Fatalf("change product type = %d", status)
 	}
